@@ -1,0 +1,1 @@
+"""sagabot: a Discord bot about the November 2023 OpenAI leadership crisis."""

@@ -1,0 +1,42 @@
+"""Command line: `python -m bot data check`, `python -m bot data build --out PATH`, `python -m bot run`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .curation.commands import run_build, run_check
+from .settings import Settings
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="sagabot: the OpenAI November 2023 saga, for Discord.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data = commands.add_parser("data", help="check or build the curated saga database")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    check = data_commands.add_parser("check", help="validate data/ against seeds/ and print the coverage report")
+    check.add_argument("--quiet", action="store_true", help="print only problems and the summary line")
+    build = data_commands.add_parser("build", help="build the SQLite saga database")
+    build.add_argument("--out", type=Path, required=True, help="path of the database to write, e.g. var/saga.db")
+    commands.add_parser("run", help="start the bot (the console until Discord support lands)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = make_parser().parse_args(argv)
+    settings = Settings.from_environment()
+    if args.command == "data" and args.data_command == "check":
+        return run_check(settings, quiet=args.quiet)
+    if args.command == "data" and args.data_command == "build":
+        return run_build(settings, args.out)
+    if args.command == "run":
+        from .runner import run
+
+        return run(settings)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The shapes of the curated data, as pydantic models.
+
+Each model maps one kind of YAML entry; `extra="forbid"` turns a misspelt field into an
+error instead of silently dropping it. Cross-references (ids, articles, verbatim quotes)
+are checked afterwards, in `checks.py`, because they need the whole dataset.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from ..saga.dates import SagaDate, parse_date
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+When = Annotated[SagaDate, BeforeValidator(parse_date)]
+EntityKind = Literal["person", "organisation", "group", "product", "media", "conference", "place"]
+
+
+class Entry(BaseModel):
+    """An entry of a data file; remembers where it was read so problems can name the line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    _path: str = PrivateAttr(default="?")
+    _raw: Any = PrivateAttr(default=None)
+
+    def located(self, path: str, raw: Any) -> "Entry":
+        self._path, self._raw = path, raw
+        return self
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def line_of(self, *location: Any) -> int:
+        from .yamlfile import line_at
+
+        return line_at(self._raw, location) if self._raw is not None else 1
+
+
+class Bilingual(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fr: Text
+    en: Text
+
+
+class Passage(BaseModel):
+    """A verbatim passage of one article."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    article: Text
+    quote: Text
+
+
+class Article(Entry):
+    seed: Text
+    outlet: Text | None
+    outlet_basis: Text
+    language: Literal["fr", "en"]
+    published: When
+    published_basis: Text
+    title: Text | None
+    label: Bilingual
+
+
+class RoleSpell(BaseModel):
+    """A post held by an entity; `from`/`until` name the events that open and close it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    role: Slug
+    of: Slug | None = None
+    from_event: Slug | None = Field(default=None, alias="from")
+    until: Slug | None = None
+    source: Passage
+
+
+class Entity(Entry):
+    id: Slug
+    name: Text
+    kind: EntityKind
+    aliases: Annotated[list[Text], Field(min_length=1)]
+    description: Bilingual
+    roles: list[RoleSpell] = []
+
+
+class Figure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    measure: Slug
+    value: float
+    unit: Text
+    approximate: bool = False
+    bound: Literal["more", "less"] | None = None
+    article: Text
+    quote: Text
+
+
+class Event(Entry):
+    id: Slug
+    when: When
+    approximate: bool = False
+    when_basis: Text | None = None
+    action: Slug
+    actors: Annotated[list[Slug], Field(min_length=1)]
+    targets: list[Slug] = []
+    hedged: bool = False
+    summary: Bilingual
+    sources: Annotated[list[Passage], Field(min_length=1)]
+    figures: list[Figure] = []
+
+
+class Quote(Entry):
+    id: Slug
+    speakers: Annotated[list[Slug], Field(min_length=1)]
+    event: Slug | None = None
+    when: When
+    when_basis: Text | None = None
+    article: Text
+    text: Text
+    en: Text
+    medium: Text | None = None
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    article: Text
+    quote: Text
+    claim: Bilingual
+
+
+class Dispute(Entry):
+    id: Slug
+    topic: Bilingual
+    events: list[Slug] = []
+    claims: Annotated[list[Claim], Field(min_length=2)]
+
+
+class Ignored(Entry):
+    article: Text
+    sentence: Text
+    reason: Text
+
+
+class RoleKind(Entry):
+    label: Bilingual
+    aliases: list[Text] = []
+
+
+class ActionKind(Entry):
+    label: Bilingual
+    words: list[Text] = []

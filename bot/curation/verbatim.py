@@ -1,0 +1,28 @@
+"""Is a quote verbatim in its article, and if not, which passage did the curator mean?"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+_LOOKALIKES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " ", "–": "-", "—": "-"})
+
+
+def spans_of(quote: str, text: str) -> list[tuple[int, int]]:
+    """Every (start, end) where `quote` occurs verbatim in `text`."""
+    spans, start = [], text.find(quote)
+    while start != -1:
+        spans.append((start, start + len(quote)))
+        start = text.find(quote, start + 1)
+    return spans
+
+
+def explain_mismatch(quote: str, text: str) -> str:
+    """Why `quote` is not in `text`, with the closest passage so the fix is obvious."""
+    if quote.translate(_LOOKALIKES) in text.translate(_LOOKALIKES):
+        start = text.translate(_LOOKALIKES).find(quote.translate(_LOOKALIKES))
+        passage = text[start : start + len(quote)]
+        return f"differs from the article only in apostrophes, quotation marks or dashes; the article writes «{passage}»"
+    alignment = fuzz.partial_ratio_alignment(quote, text, processor=None)
+    passage = text[alignment.dest_start : alignment.dest_end].strip()
+    if not passage:
+        return "no similar passage in the article: is it the right article?"
+    return f"closest passage ({alignment.score:.0f}% similar): «{passage}»"

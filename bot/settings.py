@@ -1,0 +1,26 @@
+"""Where things are: the project's folders and the databases, overridable by environment variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    data_dir: Path
+    seeds_dir: Path
+    saga_db: Path
+
+    @classmethod
+    def from_environment(cls) -> "Settings":
+        root = Path(os.environ.get("SAGABOT_ROOT", PROJECT_ROOT))
+        return cls(
+            root=root,
+            data_dir=Path(os.environ.get("SAGABOT_DATA", root / "data")),
+            seeds_dir=Path(os.environ.get("SAGABOT_SEEDS", root / "seeds")),
+            saga_db=Path(os.environ.get("SAGABOT_SAGA_DB", root / "var" / "saga.db")),
+        )

@@ -1,0 +1,136 @@
+"""Shared fixtures: the project's settings, the built saga database, an in-memory database,
+and a tiny valid data set that tests break one way at a time."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.curation.build import build_database
+from bot.settings import PROJECT_ROOT, Settings
+
+ROOT = PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def project() -> Settings:
+    """The real data/ and seeds/ of the repository."""
+    return Settings(root=ROOT, data_dir=ROOT / "data", seeds_dir=ROOT / "seeds", saga_db=ROOT / "var" / "saga.db")
+
+
+@pytest.fixture(scope="session")
+def saga_db_path(project: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The saga database built once from the shipped data."""
+    path = tmp_path_factory.mktemp("saga") / "saga.db"
+    build_database(project.data_dir, project.seeds_dir, path, project.root)
+    return path
+
+
+@pytest.fixture
+def saga_db(saga_db_path: Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(saga_db_path)
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def memory_db() -> sqlite_utils.Database:
+    return sqlite_utils.Database(memory=True)
+
+
+TINY_ARTICLE = "Le conseil d’administration a renvoyé Sam Altman le vendredi 17 novembre.\nSatya Nadella a recruté Altman lundi.\n"
+
+TINY_FILES = {
+    "articles.yaml": """\
+- seed: 900_tiny.txt
+  outlet: Test
+  outlet_basis: "made for the tests"
+  language: fr
+  published: "2023-11-20"
+  published_basis: "made for the tests"
+  title: null
+  label: {fr: Essai, en: Test}
+""",
+    "entities.yaml": """\
+- id: sam-altman
+  name: Sam Altman
+  kind: person
+  aliases: [Sam Altman, Altman]
+  description: {fr: Patron., en: Boss.}
+  roles:
+    - role: ceo
+      of: openai
+      until: board-fires-altman
+      source: {article: 900_tiny.txt, quote: "a renvoyé Sam Altman"}
+- id: openai
+  name: OpenAI
+  kind: organisation
+  aliases: [OpenAI]
+  description: {fr: Entreprise., en: Company.}
+- id: openai-board
+  name: OpenAI board
+  kind: group
+  aliases: [conseil d'administration]
+  description: {fr: Le conseil., en: The board.}
+- id: satya-nadella
+  name: Satya Nadella
+  kind: person
+  aliases: [Satya Nadella, Nadella]
+  description: {fr: PDG de Microsoft., en: Microsoft CEO.}
+""",
+    "roles.yaml": """\
+ceo:
+  label: {fr: PDG, en: CEO}
+  aliases: [patron]
+""",
+    "actions.yaml": """\
+fired:
+  label: {fr: a renvoyé, en: fired}
+  words: [viré, fired]
+hired:
+  label: {fr: a recruté, en: hired}
+  words: [recruté, hired]
+""",
+    "events/1.yaml": """\
+- id: board-fires-altman
+  when: "2023-11-17"
+  action: fired
+  actors: [openai-board]
+  targets: [sam-altman]
+  summary: {fr: "Le conseil renvoie Altman.", en: "The board fires Altman."}
+  sources:
+    - article: 900_tiny.txt
+      quote: "Le conseil d’administration a renvoyé Sam Altman le vendredi 17 novembre."
+- id: nadella-hires-altman
+  when: "2023-11-20"
+  action: hired
+  actors: [satya-nadella]
+  targets: [sam-altman]
+  summary: {fr: "Nadella recrute Altman.", en: "Nadella hires Altman."}
+  sources:
+    - article: 900_tiny.txt
+      quote: "Satya Nadella a recruté Altman lundi."
+""",
+    "quotes/1.yaml": "[]\n",
+}
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Settings:
+    """A minimal valid project in a temporary folder: one article, four entities, two events."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "900_tiny.txt").write_text(TINY_ARTICLE, encoding="utf-8")
+    for name, text in TINY_FILES.items():
+        path = tmp_path / "data" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Settings(root=tmp_path, data_dir=tmp_path / "data", seeds_dir=tmp_path / "seeds", saga_db=tmp_path / "saga.db")
+
+
+def copy_project(project: Settings, destination: Path) -> Settings:
+    """A writable copy of the real data and seeds."""
+    shutil.copytree(project.data_dir, destination / "data")
+    shutil.copytree(project.seeds_dir, destination / "seeds")
+    return Settings(root=destination, data_dir=destination / "data", seeds_dir=destination / "seeds", saga_db=destination / "saga.db")
