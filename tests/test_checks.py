@@ -31,6 +31,7 @@ BROKEN = [
     pytest.param(EVENTS, "quote: \"Satya Nadella a recruté Altman lundi.\"", "quote: \"lundi.\"", "too short", "      quote: \"lundi.\"", id="quote-too-short"),
     pytest.param(ENTITIES, "    - role: ceo", "    - role: pope", "unknown role 'pope'", "    - role: pope", id="unknown-role"),
     pytest.param(ENTITIES, "      until: board-fires-altman", "      until: board-fired-altman", "unknown event 'board-fired-altman'", "      until: board-fired-altman", id="unknown-role-event"),
+    pytest.param(ENTITIES, "      until: board-fires-altman", "      until: board-fires-altman\n      dispute: nowhere", "unknown dispute 'nowhere'", "      dispute: nowhere", id="unknown-dispute"),
     pytest.param(ENTITIES, "  aliases: [Satya Nadella, Nadella]", "  aliases: [Satya Nadella, Nadella, altman]", "alias 'altman' also names 'sam-altman'", "  aliases: [Satya Nadella, Nadella, altman]", id="alias-of-two-entities"),
     pytest.param(ENTITIES, "  kind: person\n  aliases: [Sam", "  kind: persn\n  aliases: [Sam", "'person'", "  kind: persn", id="bad-kind"),
     pytest.param(ENTITIES, "  description: {fr: Patron., en: Boss.}", "  description: Patron.", "should be a mapping", "  description: Patron.", id="text-instead-of-mapping"),

@@ -64,3 +64,9 @@ def test_before_the_saga_a_role_is_only_possible(saga_db: sqlite_utils.Database)
     # first day the bot may say "possibly", never "certainly".
     assert certain(saga_db, "ceo", "2023-11-16") == []
     assert possible(saga_db, "ceo", "2023-11-16") == ["sam-altman"]
+
+
+def test_a_disputed_post_says_so(saga_db: sqlite_utils.Database) -> None:
+    (twitch,) = [t for t in role_history(saga_db, "ceo", "twitch")]
+    assert (twitch.entity_id, twitch.dispute_id) == ("emmett-shear", "shear-twitch-title")
+    assert all(t.dispute_id is None for t in role_history(saga_db, "interim-ceo", "openai"))

@@ -42,15 +42,17 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
                "id", [("action", "actions", "id")]),
     "role_spells": ({"id": str, "entity_id": str, "role": str, "of_entity": str, "from_event": str, "until_event": str,
                      "start_earliest": str, "start_latest": str, "end_earliest": str, "end_latest": str,
-                     "source_article": str, "source_quote": str}, "id",
+                     "dispute_id": str, "source_article": str, "source_quote": str}, "id",
                     [("entity_id", "entities", "id"), ("role", "role_kinds", "id"), ("of_entity", "entities", "id"),
-                     ("from_event", "events", "id"), ("until_event", "events", "id"), ("source_article", "articles", "seed")]),
+                     ("from_event", "events", "id"), ("until_event", "events", "id"), ("dispute_id", "disputes", "id"),
+                     ("source_article", "articles", "seed")]),
     "event_entities": ({"event_id": str, "entity_id": str, "role": str, "position": int}, ("event_id", "entity_id", "role"),
                        [("event_id", "events", "id"), ("entity_id", "entities", "id")]),
     "sources": ({"event_id": str, "position": int, "article": str, "quote": str}, ("event_id", "position"),
                 [("event_id", "events", "id"), ("article", "articles", "seed")]),
-    "figures": ({"event_id": str, "position": int, "measure": str, "value": float, "unit": str, "approximate": bool,
-                 "bound": str, "article": str, "quote": str}, ("event_id", "position"),
+    # `value` has INTEGER affinity: whole numbers stay whole, fractions are still stored as REAL.
+    "figures": ({"event_id": str, "position": int, "measure": str, "value": int, "unit": str, "approximate": bool,
+                 "bound": str, "hedged": bool, "article": str, "quote": str}, ("event_id", "position"),
                 [("event_id", "events", "id"), ("article", "articles", "seed")]),
     "quotes": ({"id": str, "position": int, "event_id": str, "date": str, "date_precision": str, "date_start": str,
                 "date_end": str, "article": str, "text": str, "en": str, "medium": str, "speakers": str}, "id",
@@ -173,6 +175,15 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
          "summary_fr": e.summary.fr, "summary_en": e.summary.en}
         for position, e in enumerate(events)
     ])
+    disputes = sorted(dataset.disputes, key=lambda d: d.id)
+    _insert(db, "disputes", [{"id": d.id, "topic_fr": d.topic.fr, "topic_en": d.topic.en} for d in disputes])
+    _insert(db, "dispute_claims", [
+        {"dispute_id": d.id, "position": position, "article": c.article, "quote": c.quote, "claim_fr": c.claim.fr, "claim_en": c.claim.en}
+        for d in disputes for position, c in enumerate(d.claims)
+    ])
+    _insert(db, "dispute_events", [
+        {"dispute_id": d.id, "event_id": event} for d in disputes for event in d.events
+    ])
     _insert(db, "role_spells", [
         _spell_row(e.id, index, spell, event_dates)
         for e in sorted(dataset.entities, key=lambda e: e.id) for index, spell in enumerate(e.roles)
@@ -187,7 +198,7 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     ])
     _insert(db, "figures", [
         {"event_id": e.id, "position": position, "measure": f.measure, "value": f.value, "unit": f.unit,
-         "approximate": f.approximate, "bound": f.bound, "article": f.article, "quote": f.quote}
+         "approximate": f.approximate, "bound": f.bound, "hedged": f.hedged, "article": f.article, "quote": f.quote}
         for e in events for position, f in enumerate(e.figures)
     ])
     quotes = sorted(dataset.quotes, key=lambda q: (q.when.sort_key(), q.id))
@@ -199,15 +210,6 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     _insert(db, "quote_speakers", [
         {"quote_id": q.id, "entity_id": speaker, "position": position}
         for q in quotes for position, speaker in enumerate(q.speakers)
-    ])
-    disputes = sorted(dataset.disputes, key=lambda d: d.id)
-    _insert(db, "disputes", [{"id": d.id, "topic_fr": d.topic.fr, "topic_en": d.topic.en} for d in disputes])
-    _insert(db, "dispute_claims", [
-        {"dispute_id": d.id, "position": position, "article": c.article, "quote": c.quote, "claim_fr": c.claim.fr, "claim_en": c.claim.en}
-        for d in disputes for position, c in enumerate(d.claims)
-    ])
-    _insert(db, "dispute_events", [
-        {"dispute_id": d.id, "event_id": event} for d in disputes for event in d.events
     ])
     coverage = measure_coverage(dataset)
     _insert(db, "ignored_sentences", [
@@ -234,14 +236,21 @@ def _spell_row(entity_id: str, index: int, spell: Any, event_dates: dict[str, Sa
         # The spell starts somewhere within its opening event's date and ends within its
         # closing event's; null bounds mean before or after the saga as the articles tell it.
         "start_earliest": start.start if start else None, "start_latest": start.end if start else None,
-        "end_earliest": end.start if end else None, "end_latest": end.end if end else None,
+        "end_earliest": end.start if end else None, "end_latest": end.end if end else None, "dispute_id": spell.dispute,
         "source_article": spell.source.article, "source_quote": spell.source.quote,
     }
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:
-    for name, (columns, pk, foreign_keys) in TABLES.items():
-        db[name].create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(name, columns))
+    """Create every table after the tables its foreign keys point to."""
+    pending = dict(TABLES)
+    while pending:
+        ready = [name for name, (_, _, fks) in pending.items() if all(other == name or other not in pending for _, other, _ in fks)]
+        if not ready:
+            raise RuntimeError(f"circular foreign keys among {sorted(pending)}")
+        for name in ready:
+            columns, pk, foreign_keys = pending.pop(name)
+            db[name].create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(name, columns))
 
 
 def _not_null(table: str, columns: dict[str, type]) -> set[str]:

@@ -83,6 +83,8 @@ def _references(dataset: Dataset) -> Iterator[Problem]:
             for key, value in (("from", spell.from_event), ("until", spell.until)):
                 if value is not None:
                     yield from unknown(entity, ("roles", index, key), value, events, "event", event_hint)
+            if spell.dispute is not None:
+                yield from unknown(entity, ("roles", index, "dispute"), spell.dispute, {d.id for d in dataset.disputes}, "dispute", "add it to data/disputes.yaml or fix the id")
     for event in dataset.events:
         yield from unknown(event, ("action",), event.action, set(dataset.actions), "action", "use one of data/actions.yaml")
         for key in ("actors", "targets"):

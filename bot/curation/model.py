@@ -72,6 +72,7 @@ class RoleSpell(BaseModel):
     of: Slug | None = None
     from_event: Slug | None = Field(default=None, alias="from")
     until: Slug | None = None
+    dispute: Slug | None = None  # the id in disputes.yaml when the articles disagree on this post
     source: Passage
 
 
@@ -87,10 +88,11 @@ class Entity(Entry):
 class Figure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     measure: Slug
-    value: float
+    value: int | float
     unit: Text
     approximate: bool = False
     bound: Literal["more", "less"] | None = None
+    hedged: bool = False
     article: Text
     quote: Text
 

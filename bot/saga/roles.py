@@ -32,6 +32,7 @@ class Tenure:
     end_latest: str | None
     from_event: str | None
     until_event: str | None
+    dispute_id: str | None
     source_article: str
     source_quote: str
     certain: bool = True
@@ -58,7 +59,7 @@ def role_history(db: sqlite_utils.Database, role: str, of_entity: str | None = N
     rows = db.execute(
         f"""select role_spells.entity_id, entities.name, role_spells.role, role_spells.of_entity,
                    start_earliest, start_latest, end_earliest, end_latest, from_event, until_event,
-                   source_article, source_quote
+                   dispute_id, source_article, source_quote
             from role_spells join entities on entities.id = role_spells.entity_id
             where {where}
             order by coalesce(start_earliest, ''), coalesce(end_latest, '9999'), role_spells.entity_id""",
