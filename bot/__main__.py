@@ -1,4 +1,5 @@
-"""Command line: `python -m bot data check`, `python -m bot data build --out PATH`, `python -m bot run`."""
+"""Command line: `python -m bot data check`, `python -m bot data build --out PATH`, `python -m bot run`,
+`python -m bot shell [--json] [-c LINE ...] [--locale fr|en]`."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,11 @@ def make_parser() -> argparse.ArgumentParser:
     build = data_commands.add_parser("build", help="build the SQLite saga database")
     build.add_argument("--out", type=Path, required=True, help="path of the database to write, e.g. var/saga.db")
     commands.add_parser("run", help="start the bot (the console until Discord support lands)")
+    shell = commands.add_parser("shell", help="ask questions from the console, as members will on Discord")
+    shell.add_argument("-c", dest="lines", action="append", metavar="LINE",
+                       help='a line to answer, e.g. "/who qui a viré Altman ?" (repeatable; otherwise lines are read from standard input)')
+    shell.add_argument("--json", action="store_true", help="print one JSON object per line (the contract in the README)")
+    shell.add_argument("--locale", choices=("fr", "en"), help="answer in this language instead of the asker's")
     return parser
 
 
@@ -35,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run
 
         return run(settings)
+    if args.command == "shell":
+        from .console import run_shell
+
+        return run_shell(settings, args.lines, as_json=args.json, locale=args.locale)
     return 2
 
 

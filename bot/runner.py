@@ -1,4 +1,9 @@
-"""`python -m bot run`: make sure the saga database is current, then start the bot."""
+"""`python -m bot run`: make sure the saga database is current, then start the bot.
+
+Without DISCORD_TOKEN the bot is the question console (`python -m bot shell`), with one line
+saying how to connect to Discord instead. The Discord adapter is issue #4: with a token set,
+the bot says plainly that it cannot connect yet, and starts the console all the same.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,33 +12,27 @@ import sys
 
 from .curation.build import ensure_database
 from .curation.problems import DataError
+from .messages import say
 from .settings import Settings
 
 log = logging.getLogger("sagabot")
 
 
 def run(settings: Settings) -> int:
-    """Refresh the saga database from data/ when it changed, then report what is available."""
+    """Refresh the saga database from data/ when it changed, then start the console."""
     try:
         rebuilt = ensure_database(settings.data_dir, settings.seeds_dir, settings.saga_db)
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print("The saga database was not built: fix the data above (python -m bot data check).", file=sys.stderr)
-        return 1
+        if not settings.saga_db.exists():
+            print("The saga database was not built: fix the data above (python -m bot data check).", file=sys.stderr)
+            return 1
+        print(say("console.stale_database", "en", path=settings.saga_db), file=sys.stderr)
+        rebuilt = False
     log.info("saga database %s: %s", settings.saga_db, "rebuilt from data/" if rebuilt else "up to date")
-    import sqlite_utils
+    hint = say("console.discord_missing" if os.environ.get("DISCORD_TOKEN") else "console.discord_hint", "en")
+    from .console import run_shell
 
-    db = sqlite_utils.Database(settings.saga_db)
-    counts = {name: db[name].count for name in ("events", "quotes", "entities", "disputes")}
-    db.conn.close()
-    print(
-        f"sagabot: saga database ready at {settings.saga_db} "
-        f"({counts['events']} events, {counts['quotes']} quotes, {counts['entities']} entities, {counts['disputes']} disputes)."
-    )
-    if os.environ.get("DISCORD_TOKEN"):
-        print("DISCORD_TOKEN is set, but the Discord adapter is not built yet (issue #4); nothing connects.")
-    else:
-        print("The question console (issue #3) is not built yet. Explore the database meanwhile with:")
-        print(f"  .venv/bin/sqlite-utils tables {settings.saga_db} --counts")
-    return 0
+    # The database was just made current above: the console need not check it again.
+    return run_shell(settings, hint=hint, ensure=False)

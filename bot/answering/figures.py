@@ -1,0 +1,178 @@
+"""How-many questions: the figures of one measure, every competing value with its source, and
+where the articles disagree.
+
+A measure (`letter-signatories`, `openai-headcount`) is found by the words of its slug,
+widened by bilingual synonyms (« employés » finds `headcount`), then by the words of its
+events. Every figure of the chosen measure is returned, so 505 (003) and « près de 500 »
+(004) always come together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .answers import Answer
+from .index import Dispute, Figure, SagaIndex
+from .intents import Question
+from .normalize import DETERMINERS, STOPWORDS, TIME_WORDS, split_words, stem
+from .vocabulary import ASKED_UNITS, MEASURE_SYNONYMS
+
+# Verbs every kind of figure goes with ("how many did they say", « combien ont-ils annoncé »).
+GENERIC_ACTIONS = frozenset({"said", "reported", "announced"})
+QUANTITY_WORDS = frozenset({"combien", "nombre", "number", "many", "much", "amount", "montant", "quel", "quelle", "total"})
+_SYNONYM_STEMS = tuple(frozenset(stem(word) for word in group) for group in MEASURE_SYNONYMS)
+
+
+@dataclass(frozen=True)
+class Measure:
+    slug: str
+    figures: tuple[Figure, ...]
+    keywords: frozenset[str]
+    context: frozenset[str]
+    entities: frozenset[str]
+    actions: frozenset[str]
+    summaries: frozenset[str]
+    size: int
+
+
+def list_measures(index: SagaIndex) -> list[Measure]:
+    """Every measure of the figures table, built once per index."""
+    cached = index.cache.get("measures")
+    if cached is None:
+        cached = index.cache["measures"] = _build_measures(index)
+    return cached
+
+
+def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
+    """The figures a how-many question asks for, or "the articles don't say"."""
+    stop = (STOPWORDS - TIME_WORDS) | QUANTITY_WORDS
+    words = [stem(w) for w in question.reading.words if w not in stop and len(w) > 1]
+    answer = Answer(command, "figure", question.locale, asked=question.text)
+    scored = sorted(((_score(index, measure, words, question), measure) for measure in list_measures(index)),
+                    key=lambda pair: -pair[0][0])
+    units = frozenset().union(*(ASKED_UNITS.get(word, frozenset()) for word in question.reading.words))
+    if units:
+        # "What percentage ...": only measures that have a figure in percent.
+        scored = [pair for pair in scored if any(figure.unit in units for figure in pair[1].figures)]
+    if scored and scored[0][0][1] and not question.foreign:
+        best = scored[0][0][0]
+        chosen = [measure for (score, confident), measure in scored if confident and score >= best - 0.01]
+        answer.figures = [figure for measure in chosen for figure in measure.figures if not units or figure.unit in units]
+        events = list(dict.fromkeys(figure.event_id for figure in answer.figures))
+        answer.events = [index.events_by_id[e] for e in events if e in index.events_by_id]
+        answer.date = answer.events[0].date if answer.events else None
+        # A disagreement about *this* count: linked to its events and named like it
+        # ("Number of OpenAI employees" for openai-headcount, not the signatories').
+        slug_words = {stem(word) for measure in chosen for word in measure.slug.split("-")}
+        answer.disputes = [d for d in index.disputes if set(d.events) & set(events) and d.stems & slug_words]
+        return answer
+    dispute = _find_closest_dispute(index, words)
+    if dispute is not None and not question.foreign:
+        answer.disputes = [dispute]
+        answer.events = [index.events_by_id[e] for e in dispute.events if e in index.events_by_id]
+        return answer
+    answer.kind, answer.reason = "unknown", "unknown.no_figure"
+    nearest = [measure.figures[0].event_id for _, measure in scored[:2]]
+    answer.closest = [index.events_by_id[event_id] for event_id in dict.fromkeys(nearest) if event_id in index.events_by_id]
+    return answer
+
+
+def _score(index: SagaIndex, measure: Measure, words: list[str], question: Question) -> tuple[float, bool]:
+    if not words:
+        return 0.0, False
+    # A named entity the measure's events do not involve means another measure, not this one.
+    verbs = {stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions}
+    acting = bool(verbs & measure.summaries)
+    for entity_id in question.entities:
+        names = {stem(w) for alias in _aliases(index, entity_id) for w in split_words(alias)}
+        # Among the measure's actors and targets, in its very name ("openai-headcount"), or
+        # beside the asked verb in its summary ("ready to *join Microsoft*"); a mention in
+        # passing ("after Microsoft's announcement") is not what is counted.
+        if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries):
+            return 0.0, False
+    # So does an action the measure's events do not tell: "how many people did Microsoft
+    # hire?" is not answered by OpenAI's headcount.
+    words_read = question.reading.words
+    for mention in question.reading.mentions:
+        if not mention.actions or not mention.actions - GENERIC_ACTIONS:
+            continue
+        if mention.start > 0 and words_read[mention.start - 1] in DETERMINERS:
+            continue  # "the letter": a thing the figure is about, not something done
+        if not (mention.actions & measure.actions or stem(mention.text.split()[-1]) in measure.keywords | measure.context):
+            return 0.0, False
+    # What is counted must be named by a word of its own, not only by a name ("Microsoft" is in
+    # `defectors-to-microsoft`, but "how many employees does Microsoft have?" is not about defectors).
+    named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    if not any(word in measure.keywords and word not in named for word in words):
+        return 0.0, False
+    keyword_hits = sum(word in measure.keywords for word in words)
+    context_hits = sum(word in measure.context and word not in measure.keywords for word in words)
+    score = keyword_hits + 0.4 * context_hits - 0.05 * measure.size
+    covered = (keyword_hits + context_hits) / len(words)
+    return score, keyword_hits >= 1 and covered >= 0.5
+
+
+def _find_closest_dispute(index: SagaIndex, words: list[str]) -> Dispute | None:
+    """A disagreement whose topic the question asks about ("how long was Murati interim CEO?")."""
+    if not words:
+        return None
+    best, best_share = None, 0.0
+    widened: dict[str, frozenset[str]] = index.cache.setdefault("disputes-widened", {})
+    for dispute in index.disputes:
+        if dispute.id not in widened:
+            widened[dispute.id] = _widen(index, dispute.stems)
+        known = widened[dispute.id]
+        share = sum(word in known for word in words) / len(words)
+        if share > best_share:
+            best, best_share = dispute, share
+    return best if best_share >= 0.6 else None
+
+
+def _build_measures(index: SagaIndex) -> list[Measure]:
+    grouped: dict[str, list[Figure]] = {}
+    for event in index.events:
+        for figure in event.figures:
+            grouped.setdefault(figure.measure, []).append(figure)
+    built = []
+    for slug, figures in grouped.items():
+        slug_stems = {stem(word) for word in slug.split("-") if word}
+        # The unit says what is counted too ("percent"), except "people", which every count of persons shares.
+        unit_stems = {stem(figure.unit.lower()) for figure in figures if figure.unit != "people"}
+        keywords = slug_stems | unit_stems
+        for group in _SYNONYM_STEMS:
+            if group & (slug_stems | unit_stems):
+                keywords |= group
+        context: set[str] = set()
+        entities: set[str] = set()
+        actions: set[str] = set()
+        summaries: set[str] = set()
+        for figure in figures:
+            event = index.events_by_id.get(figure.event_id)
+            context |= {stem(word) for word in split_words(figure.quote)}
+            if event is not None:
+                context |= event.stems
+                summaries |= event.summary_stems
+                entities |= set(event.entities)
+                actions.add(event.action)
+        for entity_id in entities:
+            entity = index.entities.get(entity_id)
+            context |= {stem(w) for alias in (entity.aliases if entity else ()) for w in split_words(alias)}
+        built.append(Measure(slug, tuple(figures), frozenset(keywords), frozenset(context), frozenset(entities),
+                             frozenset(actions), frozenset(summaries), len(slug_stems)))
+    return built
+
+
+def _widen(index: SagaIndex, stems: frozenset[str]) -> frozenset[str]:
+    """A dispute's words and their synonyms: « durée » also means "temps", "CEO" also « PDG »."""
+    wider = set(stems)
+    for group in _SYNONYM_STEMS:
+        if group & stems:
+            wider |= group
+    for alias, roles in index.role_aliases.items():
+        if stem(alias) in stems:
+            wider |= {stem(other) for other, others in index.role_aliases.items() if others & roles and " " not in other}
+    return frozenset(wider)
+
+
+def _aliases(index: SagaIndex, entity_id: str) -> tuple[str, ...]:
+    entity = index.entities.get(entity_id)
+    return entity.aliases if entity else ()

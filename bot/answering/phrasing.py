@@ -1,0 +1,165 @@
+"""The small pieces of a reply: a date at its precision, a figure with its bound and unit,
+an article's short name, a role with its organisation.
+"""
+from __future__ import annotations
+
+from datetime import date as Day
+from datetime import timedelta
+
+from ..messages import has, say
+from ..saga.calendar import name_day
+from ..saga.dates import DateFormatError, SagaDate, parse_point
+from .index import Article, Figure, SagaIndex, Source
+from .normalize import Locale
+
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
+}
+
+
+def phrase_date(saga_date: SagaDate, locale: Locale, approximate: bool = False, compact: bool = False) -> str:
+    """'vendredi 17 novembre 2023', 'Friday 17 November 2023 around 12:30 (Pacific time)',
+    'novembre 2022', or 'between Sunday 19 and Monday 20 November 2023 — the articles do not say
+    exactly' (`compact` leaves that warning to the caller)."""
+    if saga_date.precision == "range":
+        text = _phrase_range(saga_date.iso, locale)
+        return text if compact else say("date.vague", locale, date=text)
+    return _phrase_point(saga_date.iso, locale, approximate)
+
+
+def _phrase_point(iso: str, locale: Locale, approximate: bool = False) -> str:
+    try:
+        point = parse_point(iso)
+    except DateFormatError:
+        return iso
+    if point.precision == "year":
+        return say("date.approximate", locale, date=iso) if approximate else iso
+    year, month = int(iso[:4]), int(iso[5:7])
+    if point.precision == "month":
+        text = f"{MONTHS[locale][month - 1]} {year}"
+        return say("date.approximate", locale, date=text) if approximate else text
+    day = phrase_day(Day(year, month, int(iso[8:10])), locale)
+    if point.precision == "day":
+        return day
+    time, offset = iso[11:16], iso[16:] or "+00:00"
+    offset = "+00:00" if offset == "Z" else offset
+    zone = say(f"zone.{offset}", locale) if has(f"zone.{offset}") else f"UTC{offset}"
+    shown = time.replace(":", " h ") if locale == "fr" else time
+    return say("date.minute_about" if approximate else "date.minute", locale, day=day, time=shown, zone=zone)
+
+
+def phrase_day(day: Day, locale: Locale) -> str:
+    """'vendredi 17 novembre 2023', « mercredi 1er novembre 2023 », 'Friday 17 November 2023'."""
+    text = name_day(day, locale)
+    if locale == "fr" and day.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
+def _phrase_range(iso: str, locale: Locale) -> str:
+    earliest, _, latest = iso.partition("/")
+    earliest = "" if earliest == ".." else earliest
+    latest = "" if latest == ".." else latest
+    if _spans_whole_months(earliest, latest):
+        # "2019-11-01/2023-11-30" is "between November 2019 and November 2023", not two weekdays.
+        earliest, latest = earliest[:7], latest[:7]
+    if earliest and latest:
+        if len(earliest) == len(latest) == 10 and earliest[:7] == latest[:7]:
+            # Same month: "between Sunday 19 and Monday 20 November 2023".
+            first = phrase_day(Day.fromisoformat(earliest), locale).rsplit(" ", 2)[0]
+            return say("date.range_days", locale, start=first, end=_phrase_point(latest, locale))
+        return say("date.range", locale, start=_phrase_point(earliest, locale), end=_phrase_point(latest, locale))
+    if earliest:
+        return say("date.range_from", locale, start=_phrase_point(earliest, locale))
+    return say("date.range_until", locale, end=_phrase_point(latest, locale))
+
+
+def _spans_whole_months(earliest: str, latest: str) -> bool:
+    if len(earliest) != 10 or len(latest) != 10 or earliest[8:] != "01" or earliest[:7] == latest[:7]:
+        return False
+    last = Day.fromisoformat(latest)
+    return (last + timedelta(days=1)).day == 1
+
+
+def phrase_moment(moment: SagaDate, locale: Locale) -> str:
+    """'on Sunday 19 November 2023' / « le dimanche 19 novembre 2023 »."""
+    return say("moment.at", locale, date=phrase_date(moment, locale))
+
+
+def phrase_number(value: float, locale: Locale) -> str:
+    """10000000000 → '10 milliards' / '10 billion'; 505 → '505'; 1.5 → '1,5' in French."""
+    for size, key in ((1_000_000_000, "number.billion"), (1_000_000, "number.million")):
+        if abs(value) >= size and (value / size) == int(value / size):
+            return say(key, locale, value=int(value / size))
+    if float(value).is_integer():
+        whole = f"{int(value):,}"
+        return whole.replace(",", "\u202f") if locale == "fr" else whole
+    text = f"{value:g}"
+    return text.replace(".", ",") if locale == "fr" else text
+
+
+def phrase_figure(figure: Figure, locale: Locale) -> str:
+    """'plus de 95 %', 'au moins 10 milliards dollars', 'près de 500 personnes', '505 people'."""
+    unit = say(f"unit.{figure.unit}", locale) if has(f"unit.{figure.unit}") else figure.unit
+    if figure.value == 1 and unit.endswith("s") and unit not in ("fois", "times"):
+        unit = unit[:-1]  # « 1 heure », "1 year"
+    number = phrase_number(figure.value, locale)
+    if figure.unit == "percent":
+        amount = f"{number}\u202f%" if locale == "fr" else f"{number}%"
+    elif locale == "fr" and number.endswith(("milliards", "millions")):
+        # « 10 milliards de dollars », « 100 millions d'utilisateurs »
+        amount = f"{number} d'{unit}" if unit[:1] in "aeiouyéh" else f"{number} de {unit}"
+    else:
+        amount = f"{number} {unit}"
+    if figure.bound == "more":
+        return say("figure.more" if figure.approximate else "figure.at_least", locale, value=amount)
+    if figure.bound == "less":
+        return say("figure.less" if figure.approximate else "figure.at_most", locale, value=amount)
+    return say("figure.about_value", locale, value=amount) if figure.approximate else amount
+
+
+def tag_article(index: SagaIndex, seed: str) -> str:
+    """'002 Business Insider', or '003' when the article names no outlet."""
+    article = index.articles.get(seed)
+    if article is None:
+        return seed
+    return say("article.outlet", "en", number=article.number, outlet=article.outlet) if article.outlet else article.number
+
+
+def describe_article(article: Article | None, seed: str, locale: Locale) -> str:
+    """'article 002 (Business Insider) "The day Sam Altman was ousted…"' / 'article 003 "…"'."""
+    if article is None:
+        return seed
+    if article.outlet:
+        return say("article.long", locale, number=article.number, outlet=article.outlet, label=article.label[locale])
+    return say("article.long_no_outlet", locale, number=article.number, label=article.label[locale])
+
+
+def phrase_sources(index: SagaIndex, sources: tuple[Source, ...] | list[Source], locale: Locale) -> str:
+    """'source: 002 Business Insider' / 'sources: 001 FredZone; 004 ZDNet.com' (each article once)."""
+    tags = [tag_article(index, seed) for seed in sorted({source.article for source in sources})]
+    return say("source.one" if len(tags) == 1 else "source.many", locale, sources=pick_separator(locale).join(tags))
+
+
+def phrase_role(index: SagaIndex, role: str, of_entity: str | None, locale: Locale) -> str:
+    """« PDG par intérim d'OpenAI », "interim CEO of OpenAI", or the bare role."""
+    label = index.roles.get(role, {}).get(locale, role)
+    if not of_entity:
+        return label
+    name = index.name(of_entity)
+    vowel = locale == "fr" and name[:1].lower() in "aeiouyéèh"
+    return say("role.of_vowel" if vowel else "role.of", locale, role=label, of=name)
+
+
+def join_names(names: list[str], locale: Locale) -> str:
+    """'A, B et C' / 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    last = " et " if locale == "fr" else " and "
+    return ", ".join(names[:-1]) + last + names[-1]
+
+
+def pick_separator(locale: Locale) -> str:
+    """Between items of a list that has commas inside: « ; » in French, "; " in English."""
+    return " ; " if locale == "fr" else "; "

@@ -1,0 +1,104 @@
+"""Who said it, or what someone said: the verbatim quotes of the articles.
+
+Words are matched against the French text and its English translation both ways: nearly
+verbatim (rapidfuzz partial ratio: "la mission continue", "the mission continues") or
+paraphrased (most of the question's words are in the quote: "superintelligence dangerous").
+"""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from .answers import Answer
+from .index import Quote, SagaIndex
+from .names import read_names
+from .normalize import Locale, drop_stopwords, fold, split_words, stem
+from .vocabulary import SPEECH_WORDS
+
+# Below these, a quote is not what the asker had in mind.
+VERBATIM_SCORE = 88.0
+PARAPHRASE_SHARE = 0.7
+# Words of a who-said question that are not part of the quoted words.
+_ASKING = re.compile(
+    r"^.*?\b(?:who|qui|whom)\b.*?\b(?:said|say|says|wrote|write|tweeted|posted|declared|stated|dit|ecrit|declare|"
+    r"tweete|poste|affirme|lance)\b\s*(?:que|qu|that|:)?\s*"
+)
+
+
+def answer_quote(index: SagaIndex, command: str, locale: Locale, words: str) -> Answer:
+    """Quotes of the person `words` names, or the quotes that say `words`."""
+    answer = Answer(command, "quote", locale, asked=words)
+    speaker = _find_speaker_named(index, words)
+    if speaker is not None:
+        answer.quotes = [quote for quote in index.quotes if speaker in quote.speakers]
+        answer.people = [speaker]
+        if not answer.quotes:
+            answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker)}
+            answer.people = []
+        return answer
+    said = extract_spoken_words(words)
+    ranked = rank_quotes(index, said)
+    if not ranked or ranked[0][0] < 1.0:
+        answer.kind, answer.reason = "unknown", "unknown.no_quote"
+        answer.closest = [index.events_by_id[q.event_id] for _, q in ranked[:2] if q.event_id in index.events_by_id]
+        return answer
+    best = ranked[0][0]
+    answer.quotes = [quote for score, quote in ranked if score >= best - 0.05]
+    answer.people = list(dict.fromkeys(speaker for quote in answer.quotes for speaker in quote.speakers))
+    answer.date = answer.quotes[0].date
+    return answer
+
+
+def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: str, about: list[str], asked: str) -> Answer:
+    """What one person said, narrowed to the quotes about `about` (stems) when some are."""
+    said = [quote for quote in index.quotes if speaker in quote.speakers]
+    narrowed = [quote for quote in said if about and sum(word in quote.stems for word in about) / len(about) >= 0.5]
+    answer = Answer(command, "quote", locale, asked=asked, people=[speaker], quotes=narrowed or said)
+    if not said:
+        answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker)}
+        answer.people = []
+    return answer
+
+
+def extract_spoken_words(text: str) -> str:
+    """The quoted part of a who-said question: « qui a dit « la mission continue » ? » → 'la mission continue'."""
+    quoted = re.search(r"[«“\"]\s*([^«»“”\"]{3,}?)\s*[»”\"]", text)
+    if quoted:
+        return quoted.group(1)
+    folded = fold(text)
+    stripped = _ASKING.sub("", folded)
+    return stripped.strip(" ?!.") or folded
+
+
+def rank_quotes(index: SagaIndex, words: str) -> list[tuple[float, Quote]]:
+    """Quotes scored 1.0 and above when they match the words well enough, best first."""
+    folded = " ".join(split_words(words))
+    stems = [stem(word) for word in drop_stopwords(split_words(words)) if word not in SPEECH_WORDS]
+    if len(folded) < 3 or not stems:
+        return []
+    scored = []
+    for quote in index.quotes:
+        verbatim = max(_compare_verbatim(folded, quote.words_fr), _compare_verbatim(folded, quote.words_en))
+        share = sum(word in quote.stems for word in stems) / len(stems)
+        score = max(verbatim / VERBATIM_SCORE if len(folded) >= 8 else 0.0, share / PARAPHRASE_SHARE if len(stems) >= 2 else 0.0)
+        if score > 0.3:
+            scored.append((round(score, 3), quote))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].date.sort_key(), pair[1].article))
+    return scored
+
+
+def _compare_verbatim(folded: str, other: str) -> float:
+    if not other:
+        return 0.0
+    return fuzz.partial_ratio(folded, other) if len(folded) <= len(other) else fuzz.ratio(folded, other)
+
+
+def _find_speaker_named(index: SagaIndex, words: str) -> str | None:
+    """The entity `words` consist of ("Sutskever", « M. Nadella »), if that is all they are."""
+    reading = read_names(index, words)
+    named = [mention for mention in reading.mentions if mention.entities]
+    rest = drop_stopwords(reading.find_unexplained())
+    if len(named) != 1 or rest or len(reading.mentions) != 1:
+        return None
+    return max(sorted(named[0].entities), key=lambda e: sum(e in quote.speakers for quote in index.quotes))

@@ -1,0 +1,177 @@
+"""Which events answer a question, and whether the match is good enough to answer at all.
+
+An event scores on the entities the question names (rare entities weigh more), on the
+action (its action id, or one of the question's action words in its text), on the other
+words of the question found in its summaries and sources, and a little on being part of
+the saga's week. It is *confident* only when it explains the whole question: every named
+entity is in it, the action matches when one is asked, and no word of the question is
+foreign to the articles. Anything less is offered as "closest", never as the answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..saga.dates import SagaDate
+from .index import Event, SagaIndex
+from .intents import Question
+from .normalize import DETERMINERS, PREPOSITIONS, split_words, stem
+
+SAGA_WEEK = ("2023-11-17T00:00", "2023-11-30T23:59")
+# Events this far below the best confident one are not part of the answer (one more
+# matching entity or action word is worth more than this).
+MARGIN = 0.4
+
+
+@dataclass(frozen=True)
+class Match:
+    event: Event
+    score: float
+    confident: bool
+    action_hit: bool
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the question asks, weighed once rather than once per event."""
+
+    groups: list[tuple[frozenset[str], frozenset[str], float]]  # entities, their alias stems, weight
+    action_stems: frozenset[str]
+    actions: list[tuple[frozenset[str], float]]
+    action_total: float
+    content: dict[str, float]
+    content_total: float
+
+
+def rank_events(index: SagaIndex, question: Question, entity_groups: list[frozenset[str]] | None = None,
+                events: list[Event] | None = None) -> list[Match]:
+    """Every event with something in common with the question, best first."""
+    groups = entity_groups if entity_groups is not None else [frozenset({entity}) for entity in question.entities]
+    actions = _weigh_actions(question)
+    content = {word: index.weigh_stem(word) for word in question.content}
+    # A secondary verb or a topic ("threatened *to resign*", "reported *on the memo*") must
+    # also be found in the event's words, like any other word of the question.
+    for mention, (_, weight) in zip([m for m in question.reading.mentions if m.actions], actions):
+        if weight < 1:
+            word = stem(max(mention.text.split(), key=len))
+            content[word] = index.weigh_stem(word)
+    asked = _Asked(
+        groups=[(group, frozenset().union(*(_stem_aliases(index, entity) for entity in group)),
+                 max(index.weigh_entity(entity) for entity in group)) for group in groups],
+        # The telling word of each action phrase: "rehire", not the "to" of "tried to".
+        action_stems=frozenset(stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions),
+        actions=actions,
+        action_total=sum(weight for _, weight in actions),
+        content=content,
+        content_total=sum(content.values()),
+    )
+    matches = []
+    for event in events if events is not None else index.events:
+        match = _score(question, event, asked)
+        if match is not None:
+            matches.append(match)
+    matches.sort(key=lambda match: (-match.score, match.event.position))
+    return matches
+
+
+def select_answers(matches: list[Match]) -> list[Match]:
+    """The confident matches close enough to the best one to be part of the answer."""
+    confident = [match for match in matches if match.confident]
+    if not confident:
+        return []
+    best = confident[0].score
+    # When some event has the very action asked, events that only mention it are context.
+    if confident[0].action_hit:
+        confident = [match for match in confident if match.action_hit]
+    return [match for match in confident if match.score >= best - MARGIN]
+
+
+def pick_closest(matches: list[Match], limit: int = 3) -> list[Event]:
+    """The best partial matches, offered when nothing answers."""
+    return [match.event for match in matches[:limit] if match.score > 0]
+
+
+def _score(question: Question, event: Event, asked: _Asked) -> Match | None:
+    entity_score = missing = 0.0
+    for group, alias_stems, weight in asked.groups:
+        if not group.isdisjoint(event.entities):
+            entity_score += weight
+        elif not alias_stems.isdisjoint(event.summary_stems):
+            # Named in the text but not an actor or target ("in place of Mira Murati").
+            entity_score += weight / 2
+        else:
+            missing += weight
+    # Each action word of the question that fits the event counts ("wrote the memo": two),
+    # and a word that *is* the event's action ("joined" for `joined`, not `hired`) a little more.
+    hits = sum(weight for actions, weight in asked.actions if event.action in actions)
+    action_hit = hits > 0
+    action_score = 3.0 * hits / asked.action_total if asked.actions else 0.0
+    if action_hit and stem(event.action) in asked.action_stems:
+        action_score += 0.5
+    # The question's own action word in the event's summary: « lancé » finds "OpenAI lance
+    # ChatGPT" rather than "déploie de nouvelles fonctionnalités", both `launched`.
+    action_in_text = not asked.action_stems.isdisjoint(event.summary_stems)
+    text_score = sum(weight for word, weight in asked.content.items() if word in event.stems)
+    content_total = asked.content_total
+    # The summary's own word only tells apart events of the same entities; without any, it
+    # would favour whichever summary happens to use the asker's verb (« licencié »).
+    word_bonus = 1.0 if action_in_text and entity_score > 0 else 0.0
+    score = 2 * entity_score + action_score + word_bonus + text_score - 1.5 * missing
+    if score <= 0 and not action_hit:
+        return None
+    if SAGA_WEEK[0] <= (event.date.start or event.date.end or "") <= SAGA_WEEK[1]:
+        score += 0.3
+    if event.hedged:
+        score -= 0.2
+    covered = text_score / content_total if content_total else 1.0
+    confident = (
+        not question.negated
+        and missing == 0
+        and not question.foreign
+        and (action_hit or not question.actions)
+        and (bool(question.actions) or covered >= 0.5 and (content_total > 0 or entity_score > 0))
+        and (covered >= 0.5 or action_hit and entity_score > 0)
+        and (entity_score > 0 or bool(question.actions) and covered >= 0.5 or content_total > 0 and covered >= 0.75)
+    )
+    if question.moment is not None and not _overlaps(event, question.moment):
+        # "Who resigned on Monday?" is not answered by Friday's resignation.
+        confident, score = False, score - 2
+    if not question.actions and not question.content and len(asked.groups) <= 1:
+        # A bare name ("/when Altman") names many events: none of them is *the* answer.
+        confident = False
+    return Match(event, score, confident, action_hit)
+
+
+def _stem_aliases(index: SagaIndex, entity_id: str) -> set[str]:
+    entity = index.entities.get(entity_id)
+    if entity is None:
+        return set()
+    # The distinctive word of each alias ("murati" of "Mira Murati"), not "m" or "the".
+    return {stem(words[-1]) for alias in entity.aliases if (words := split_words(alias)) and len(words[-1]) > 3}
+
+
+def _overlaps(event: Event, moment: SagaDate) -> bool:
+    first, last = event.date.start or "", event.date.end or "9999"
+    return first <= (moment.end or "9999") and last >= (moment.start or "")
+
+
+
+def _weigh_actions(question: Question) -> list[tuple[frozenset[str], float]]:
+    """The action words of the question, weighed by what they do in it: a noun after a
+    determiner names the very thing asked about ("when was *the letter* published": 2); after
+    a preposition only a topic ("who reported *on the memo*": 0.5); a verb after another verb
+    and "to"/« de » is what the first one is about ("threatened *to resign*": 0.5)."""
+    words = question.reading.words
+    weighted: list[tuple[frozenset[str], float]] = []
+    previous_end = -1
+    for mention in question.reading.mentions:
+        if not mention.actions:
+            continue
+        before = words[mention.start - 1] if mention.start > 0 else ""
+        weight = 1.0
+        if before in DETERMINERS:
+            weight = 0.5 if mention.start > 1 and words[mention.start - 2] in PREPOSITIONS else 2.0
+        elif before in ("to", "de") and previous_end in (mention.start - 1, mention.start):
+            weight = 0.5
+        weighted.append((mention.actions, weight))
+        previous_end = mention.end
+    return weighted

@@ -1,0 +1,181 @@
+"""The console: line parsing, the JSON contract, bad lines, and the real command line
+(`python -m bot shell`, `python -m bot run`) in a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.answering.index import SagaIndex, load_index
+from bot.console import Line, handle_line, parse_line
+from bot.settings import PROJECT_ROOT
+
+CONTRACT_KEYS = {"command", "ok", "locale", "text", "answer"}
+ANSWER_KEYS = {"kind", "people", "date", "figures", "events"}
+EVENT_KEYS = {"id", "date", "actors", "summary", "sources"}
+
+
+@pytest.fixture(scope="module")
+def index(saga_db_path: Path) -> SagaIndex:
+    return load_index(saga_db_path)
+
+
+def run_bot(saga_db_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "SAGABOT_SAGA_DB": str(saga_db_path)}
+    environment.pop("DISCORD_TOKEN", None)  # the test says whether there is one
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, input=stdin, capture_output=True,
+                          text=True, timeout=60, env=environment)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("/who qui a viré Altman ?", Line("who", "qui a viré Altman ?")),
+    ("/who description: qui a viré Altman ?", Line("who", "", {"description": "qui a viré Altman ?"})),
+    ("  /WHEN   Brockman démissionne ", Line("when", "Brockman démissionne")),
+    ("/timeline day: dimanche entity: Murati", Line("timeline", "", {"day": "dimanche", "entity": "Murati"})),
+    ("/timeline lundi Microsoft", Line("timeline", "lundi Microsoft")),
+    ("/role role: PDG par intérim date: 2023-11-19", Line("role", "", {"role": "PDG par intérim", "date": "2023-11-19"})),
+    ("qui a viré Altman ?", Line("ask", "qui a viré Altman ?")),
+    ("/quote words: Breaking: 505 of 700", Line("quote", "", {"words": "Breaking: 505 of 700"})),
+    ("/frobnicate now", Line("frobnicate", "now")),
+])
+def test_a_line_is_a_command_and_its_arguments(line: str, expected: Line) -> None:
+    assert parse_line(line) == expected
+
+
+def test_every_reply_has_exactly_the_contract(index: SagaIndex) -> None:
+    for line in ("/who qui a viré Altman ?", "/when brockmann quit", "/ask how many employees signed the letter?",
+                 "/quote la mission continue", "/timeline dimanche", "/role interim CEO", "/help", "/frobnicate",
+                 "/ask who is the CEO of Google?"):
+        reply = handle_line(index, line)
+        assert set(reply) == CONTRACT_KEYS, line
+        assert set(reply["answer"]) == ANSWER_KEYS, line
+        assert isinstance(reply["text"], str) and reply["text"], line
+        for event in reply["answer"]["events"]:
+            assert set(event) == EVENT_KEYS, line
+            assert set(event["summary"]) == {"fr", "en"}, line
+        json.dumps(reply)
+
+
+def test_a_when_answer_keeps_the_date_precision_and_the_source(index: SagaIndex) -> None:
+    reply = handle_line(index, "/when quand Brockman a-t-il démissionné ?")
+    event = reply["answer"]["events"][0]
+    assert event["id"] == "brockman-resigns" and event["date"] == "2023-11-17T13:30-08:00"
+    assert "Greg Brockman" in event["actors"]
+    assert {source["article"] for source in event["sources"]} >= {"002_99f45fcf0fc44606.txt"}
+    assert "13 h 30" in reply["text"] and "heure du Pacifique" in reply["text"] and "Business Insider" in reply["text"]
+
+
+def test_a_range_is_said_to_be_a_range(index: SagaIndex) -> None:
+    english = handle_line(index, "/when when was Shear named interim CEO?")
+    assert english["answer"]["date"] == "2023-11-19/2023-11-20"
+    assert "between Sunday 19 and Monday 20 November 2023 — the articles do not say exactly" in english["text"]
+    french = handle_line(index, "/when quand Shear a-t-il été nommé ?")
+    assert "entre le dimanche 19 et le lundi 20 novembre 2023 — les articles ne précisent pas" in french["text"]
+
+
+def test_a_hedged_event_is_presented_as_reported(index: SagaIndex) -> None:
+    reply = handle_line(index, "/who who led the campaign to oust Altman?")
+    assert reply["answer"]["people"][0] == "Ilya Sutskever"
+    assert "reportedly" in reply["text"] and "not confirmed" in reply["text"]
+
+
+def test_disagreeing_articles_are_both_shown(index: SagaIndex) -> None:
+    reply = handle_line(index, "/ask how many employees signed the letter?")
+    assert "The articles disagree" in reply["text"]
+    assert "« 505 of 700 employees »" in reply["text"] and "près de 500" in reply["text"]
+    time = handle_line(index, "/when what time did OpenAI announce Altman was out?")
+    assert "vendredi soir" in time["text"] or "Friday evening" in time["text"]
+
+
+def test_quotes_stay_french_and_english_readers_get_a_marked_translation(index: SagaIndex) -> None:
+    english = handle_line(index, '/ask who said "the mission continues"?')
+    assert "« la mission continue »" in english["text"] and "translation: “the mission continues”" in english["text"]
+    assert english["answer"]["events"][0]["sources"][0]["quote"] in ("la mission continue", "La mission continue")
+    french = handle_line(index, "/quote la mission continue")
+    assert "traduction" not in french["text"] and "translation" not in french["text"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("/frobnicate now", "/who"),
+    ("/who", "/who <description>"),
+    ("/when", "/when <description>"),
+    ("/what", "/what <"),
+    ("/quote", "/quote <"),
+    ("/source", "/source <"),
+    ("/ask", "/ask <"),
+    ("/role date: someday", "2023-11-19"),
+    ("/role interim CEO date: the day after", "2023-11-19"),
+    ("/timeline day: never", "2023-11-19"),
+    ("/timeline entity: Zorglub", "/timeline [day]"),
+    ("/role xyzzy", "CEO"),
+    ("?", "/help"),
+])
+def test_a_line_that_cannot_be_understood_says_what_is_expected(index: SagaIndex, line: str, expected: str) -> None:
+    reply = handle_line(index, line)
+    assert reply["ok"] is False
+    assert reply["answer"]["kind"] == "error"
+    assert expected in reply["text"], reply["text"]
+
+
+def test_the_locale_option_forces_the_language(index: SagaIndex) -> None:
+    reply = handle_line(index, "/who who fired Altman?", "fr")
+    assert reply["locale"] == "fr" and "vendredi 17 novembre 2023" in reply["text"]
+
+
+@pytest.mark.parametrize("line", ["", "/", "//who", "/who description:", "/timeline day: entity:", "/role role:", "«»", "/ask ????",
+                                  "/source " + "x" * 5000, "/who " + "altman " * 400, "\x00\x01", "/when 2023-13-45"])
+def test_odd_lines_never_raise(index: SagaIndex, line: str) -> None:
+    reply = handle_line(index, line)
+    assert set(reply) == CONTRACT_KEYS and reply["text"]
+
+
+def test_shell_json_answers_each_line_with_one_object(saga_db_path: Path) -> None:
+    result = run_bot(saga_db_path, "shell", "--json", "-c", "/who qui a viré Altman ?", "-c", "/when when did brockmann quit?",
+                     "-c", "/ask who is the CEO of Google?")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [reply["command"] for reply in replies] == ["who", "when", "ask"]
+    assert replies[0]["answer"]["people"][0] == "OpenAI board" and replies[0]["locale"] == "fr"
+    assert replies[1]["answer"]["date"] == "2023-11-17T13:30-08:00" and replies[1]["locale"] == "en"
+    assert replies[2]["answer"]["kind"] == "unknown" and replies[2]["answer"]["people"] == []
+
+
+def test_shell_reads_lines_on_standard_input(saga_db_path: Path) -> None:
+    result = run_bot(saga_db_path, "shell", "--json", "--locale", "en", stdin="qui a remplacé Murati ?\n\n/frobnicate\n")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == 2
+    assert replies[0]["answer"]["people"] == ["Emmett Shear"] and replies[0]["locale"] == "en"
+    assert replies[1]["ok"] is False
+    assert "Traceback" not in result.stderr
+
+
+def test_shell_prints_text_without_json(saga_db_path: Path) -> None:
+    result = run_bot(saga_db_path, "shell", "-c", "/ask combien d'employés ont signé la lettre ?")
+    assert result.returncode == 0, result.stderr
+    assert "505" in result.stdout and "{" not in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("args", [("shell", "--locale", "de"), ("shell", "-c"), ("shell", "--jsn")])
+def test_bad_shell_usage_exits_2(saga_db_path: Path, args: tuple[str, ...]) -> None:
+    result = run_bot(saga_db_path, *args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_without_token_starts_the_console_and_says_how_to_connect(saga_db_path: Path) -> None:
+    result = run_bot(saga_db_path, "run", stdin="/who qui a viré Altman ?\n")
+    assert result.returncode == 0, result.stderr
+    assert "DISCORD_TOKEN" in result.stderr
+    assert "OpenAI board" in result.stdout
+
+
+def test_run_with_a_token_says_discord_is_not_built(saga_db_path: Path) -> None:
+    result = run_bot(saga_db_path, "run", stdin="", env={"DISCORD_TOKEN": "not-a-real-token"})
+    assert result.returncode == 0, result.stderr
+    assert "not built yet" in result.stderr and "issue #4" in result.stderr

@@ -1,0 +1,34 @@
+"""The README documents every command: the console's slash commands and the command line's."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.__main__ import make_parser
+from bot.console import OPTIONS
+from bot.settings import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(OPTIONS))
+def test_every_slash_command_has_a_row_with_a_description(command: str) -> None:
+    row = re.search(rf"^\| `/{command}\b[^|]*\|[^|]*\| (?P<description>[^|]+)\|$", README, re.MULTILINE)
+    assert row, f"/{command} has no row in the README's command table"
+    assert len(row["description"].strip()) > 10
+
+
+def _cli_commands() -> list[str]:
+    parser = make_parser()
+    (commands,) = [action for action in parser._actions if action.dest == "command"]
+    names = []
+    for name, sub in commands.choices.items():
+        nested = [a for a in sub._actions if getattr(a, "choices", None) and a.dest.endswith("_command")]
+        names += [f"{name} {child}" for action in nested for child in action.choices] or [name]
+    return names
+
+
+@pytest.mark.parametrize("command", _cli_commands())
+def test_every_command_line_command_is_documented(command: str) -> None:
+    assert re.search(rf"^\| `python -m bot {re.escape(command)}\b", README, re.MULTILINE), f"`python -m bot {command}` is not in the README"
