@@ -1,0 +1,60 @@
+"""The two databases and the one way async code reaches them.
+
+- The saga database is read-only, rebuilt from data/ (see `bot.curation.build`).
+- The state database holds what the bot itself writes (quiz scores, recap subscriptions):
+  WAL mode, schema changes through `sqlite_utils.Migrations`, one set per feature.
+
+Query functions are plain sync functions taking a `sqlite_utils.Database`; async code calls
+them through `run_sync`, so the event loop never blocks on SQLite (as datasette's `execute_fn`).
+"""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import sqlite_utils
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# One connection is shared by the event loop's worker threads; SQLite serialises access to it,
+# and this lock keeps a multi-statement write from interleaving with another thread's.
+_WRITE_LOCK = threading.RLock()
+
+
+def open_saga(path: Path) -> sqlite_utils.Database:
+    """The saga database, read-only: nothing at run time may change what the articles say."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return sqlite_utils.Database(connection)
+
+
+def open_state(path: Path | str, migration_sets: Iterable[sqlite_utils.Migrations]) -> sqlite_utils.Database:
+    """The bot's own state database, migrated to the newest schema of every feature.
+
+    `path` may be ":memory:" for tests.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    db = sqlite_utils.Database(connection)
+    if str(path) != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    with _WRITE_LOCK:
+        for migrations in migration_sets:
+            migrations.apply(db)
+    return db
+
+
+def write_lock() -> threading.RLock:
+    """Hold it around a read-modify-write of the state database."""
+    return _WRITE_LOCK
+
+
+async def run_sync(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a sync database function in a worker thread and return its result."""
+    return await asyncio.to_thread(function, *args, **kwargs)

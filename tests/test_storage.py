@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.storage import open_saga, open_state, run_sync
+
+
+def test_the_saga_database_is_read_only(saga_db_path: Path) -> None:
+    db = open_saga(saga_db_path)
+    assert db["events"].count >= 100
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        db.execute("delete from events")
+
+
+def test_state_database_applies_migrations_once_in_wal_mode(tmp_path: Path) -> None:
+    migrations = sqlite_utils.Migrations("test.feature")
+    calls: list[str] = []
+
+    @migrations()
+    def create_things(db: sqlite_utils.Database) -> None:
+        calls.append("create")
+        db["things"].create({"id": int, "name": str}, pk="id")
+
+    path = tmp_path / "state" / "bot.db"
+    first = open_state(path, [migrations])
+    first["things"].insert({"id": 1, "name": "kept"})
+    first.conn.close()
+    second = open_state(path, [migrations])
+    assert calls == ["create"]
+    assert second["things"].get(1)["name"] == "kept"
+    assert second.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+async def test_run_sync_runs_in_a_worker_thread(tmp_path: Path) -> None:
+    import threading
+
+    main = threading.get_ident()
+    db = open_state(":memory:", [])
+    assert await run_sync(lambda: threading.get_ident()) != main
+    assert await run_sync(db.execute, "select 41 + 1") is not None
