@@ -1,5 +1,5 @@
 """Command line: `python -m bot data check`, `python -m bot data build --out PATH`, `python -m bot run`,
-`python -m bot shell [--json] [-c LINE ...] [--locale fr|en]`."""
+`python -m bot sync [--guild ID]`, `python -m bot shell [--json] [-c LINE ...] [--locale fr|en]`."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,10 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", action="store_true", help="print only problems and the summary line")
     build = data_commands.add_parser("build", help="build the SQLite saga database")
     build.add_argument("--out", type=Path, required=True, help="path of the database to write, e.g. var/saga.db")
-    commands.add_parser("run", help="start the bot (the console until Discord support lands)")
+    commands.add_parser("run", help="start the bot: on Discord when DISCORD_TOKEN is set (environment or .env), else the console")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord (needs DISCORD_TOKEN)")
+    sync.add_argument("--guild", type=int, metavar="ID", help="register on this guild only (instant), instead of globally")
+    commands.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh (the container's health check)")
     shell = commands.add_parser("shell", help="ask questions from the console, as members will on Discord")
     shell.add_argument("-c", dest="lines", action="append", metavar="LINE",
                        help='a line to answer, e.g. "/who qui a viré Altman ?" (repeatable; otherwise lines are read from standard input)')
@@ -41,6 +44,18 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run
 
         return run(settings)
+    if args.command == "sync":
+        from .launcher import find_token, run_command_sync
+
+        token = find_token(settings)
+        if not token:
+            print("sync needs DISCORD_TOKEN (in the environment or a .env file)", file=sys.stderr)
+            return 2
+        return run_command_sync(settings, token, args.guild)
+    if args.command == "health":
+        from .health import check_health
+
+        return check_health(settings)
     if args.command == "shell":
         from .console import run_shell
 

@@ -1,13 +1,11 @@
 """`python -m bot run`: make sure the saga database is current, then start the bot.
 
-Without DISCORD_TOKEN the bot is the question console (`python -m bot shell`), with one line
-saying how to connect to Discord instead. The Discord adapter is issue #4: with a token set,
-the bot says plainly that it cannot connect yet, and starts the console all the same.
+With DISCORD_TOKEN (environment or .env) the bot connects to Discord; without it, it is the
+question console (`python -m bot shell`), with one line saying how to connect to Discord.
 """
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 from .curation.build import ensure_database
@@ -31,7 +29,14 @@ def run(settings: Settings) -> int:
         print(say("console.stale_database", "en", path=settings.saga_db), file=sys.stderr)
         rebuilt = False
     log.info("saga database %s: %s", settings.saga_db, "rebuilt from data/" if rebuilt else "up to date")
-    hint = say("console.discord_missing" if os.environ.get("DISCORD_TOKEN") else "console.discord_hint", "en")
+    from .launcher import find_token
+
+    token = find_token(settings)
+    if token:
+        from .launcher import run_discord
+
+        return run_discord(settings, token)
+    hint = say("discord.no_token", "en")
     from .console import run_shell
 
     # The database was just made current above: the console need not check it again.

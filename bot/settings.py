@@ -14,6 +14,8 @@ class Settings:
     data_dir: Path
     seeds_dir: Path
     saga_db: Path
+    state_db: Path = Path("var/state.db")
+    health_file: Path = Path("var/health.json")
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -23,4 +25,6 @@ class Settings:
             data_dir=Path(os.environ.get("SAGABOT_DATA", root / "data")),
             seeds_dir=Path(os.environ.get("SAGABOT_SEEDS", root / "seeds")),
             saga_db=Path(os.environ.get("SAGABOT_SAGA_DB", root / "var" / "saga.db")),
+            state_db=Path(os.environ.get("SAGABOT_STATE_DB", root / "var" / "state.db")),
+            health_file=Path(os.environ.get("SAGABOT_HEALTH_FILE", root / "var" / "health.json")),
         )

@@ -173,9 +173,3 @@ def test_run_without_token_starts_the_console_and_says_how_to_connect(saga_db_pa
     assert result.returncode == 0, result.stderr
     assert "DISCORD_TOKEN" in result.stderr
     assert "OpenAI board" in result.stdout
-
-
-def test_run_with_a_token_says_discord_is_not_built(saga_db_path: Path) -> None:
-    result = run_bot(saga_db_path, "run", stdin="", env={"DISCORD_TOKEN": "not-a-real-token"})
-    assert result.returncode == 0, result.stderr
-    assert "not built yet" in result.stderr and "issue #4" in result.stderr

@@ -54,6 +54,8 @@ def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
 def test_french_and_english_differ_where_words_are_said() -> None:
     # A sentence left untranslated would read the same in both languages.
     same = [key for key, message in MESSAGES.items() if message["fr"] == message["en"] and len(find_placeholders(message["fr"])) == 0]
+    # Command and option names may be the same word in both languages ("source", "date").
+    same = [key for key in same if not (key.startswith(("cmd.", "opt.")) and key.endswith(".name"))]
     assert set(same) <= {"zone.+00:00", "unit.percent"}, same
 
 

@@ -1,0 +1,1 @@
+"""One cog per feature: each only translates between Discord and the domain functions."""

@@ -1,0 +1,33 @@
+"""A heartbeat file for the container's health check: written while the gateway is connected."""
+from __future__ import annotations
+
+import json
+import time
+
+from discord.ext import commands, tasks
+
+from ..client import SagaBot
+
+INTERVAL_SECONDS = 30
+
+
+class Health(commands.Cog):
+    def __init__(self, bot: SagaBot) -> None:
+        self.bot = bot
+        self.path = bot.settings.health_file
+
+    async def cog_load(self) -> None:
+        self.beat.start()
+
+    async def cog_unload(self) -> None:
+        self.beat.cancel()
+
+    @tasks.loop(seconds=INTERVAL_SECONDS)
+    async def beat(self) -> None:
+        ready = self.bot.is_ready() and not self.bot.is_closed()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"ready": ready, "at": time.time(), "latency": self.bot.latency}), encoding="utf-8")
+
+
+async def setup(bot: SagaBot) -> None:
+    await bot.add_cog(Health(bot))

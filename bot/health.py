@@ -1,0 +1,29 @@
+"""`python -m bot health`: is the running bot's heartbeat (cogs/health.py) fresh and connected?"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from .settings import Settings
+
+# Three missed heartbeats (every 30 s) mean the bot is stuck or disconnected.
+MAX_AGE_SECONDS = 100
+
+
+def check_health(settings: Settings, now: float | None = None) -> int:
+    """0 when healthy; 1 with a one-line reason otherwise."""
+    try:
+        beat = json.loads(settings.health_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        print(f"unhealthy: no heartbeat at {settings.health_file}", file=sys.stderr)
+        return 1
+    age = (now if now is not None else time.time()) - float(beat.get("at", 0))
+    if age > MAX_AGE_SECONDS:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago", file=sys.stderr)
+        return 1
+    if not beat.get("ready"):
+        print("unhealthy: not connected to the gateway", file=sys.stderr)
+        return 1
+    print(f"healthy: heartbeat {age:.0f} s ago, gateway latency {beat.get('latency', 0) * 1000:.0f} ms")
+    return 0

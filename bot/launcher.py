@@ -1,0 +1,108 @@
+"""Start the bot on Discord, or sync its commands: token, endpoints, logging, signals."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+import discord
+import yarl
+from dotenv import dotenv_values
+
+from .settings import Settings
+
+log = logging.getLogger("sagabot")
+
+
+def find_token(settings: Settings) -> str | None:
+    """DISCORD_TOKEN from the environment, else from the checkout's .env file."""
+    token = os.environ.get("DISCORD_TOKEN")
+    if not token:
+        token = dotenv_values(settings.root / ".env").get("DISCORD_TOKEN")
+    return token.strip() if token else None
+
+
+def configure_endpoints() -> None:
+    """Point discord.py at a REST proxy and a gateway proxy when DISCORD_API_BASE / DISCORD_GATEWAY_URL say so."""
+    api_base = os.environ.get("DISCORD_API_BASE")
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    gateway = os.environ.get("DISCORD_GATEWAY_URL")
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+
+def run_discord(settings: Settings, token: str) -> int:
+    """Serve the slash commands until SIGTERM or SIGINT, then close the gateway cleanly."""
+    from .secrets_filter import protect_logs
+
+    protect_logs(token)
+    configure_endpoints()
+    try:
+        asyncio.run(_serve(settings, token))
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_TOKEN")
+        return 1
+    return 0
+
+
+def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> int:
+    """Register the slash commands with Discord: globally, or on one guild (instant, for testing)."""
+    from .secrets_filter import protect_logs
+
+    protect_logs(token)
+    configure_endpoints()
+    try:
+        synced = asyncio.run(_sync(settings, token, guild_id))
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_TOKEN")
+        return 1
+    except discord.HTTPException as error:
+        log.error("Discord refused the commands: %s", error)
+        return 1
+    where = f"guild {guild_id}" if guild_id else "all guilds (global commands can take up to an hour to appear)"
+    print(f"sync: {len(synced)} commands registered for {where}: {', '.join('/' + c.name for c in synced)}")
+    return 0
+
+
+async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported late to keep `data` commands light
+    from .answering.index import load_index
+    from .client import SagaBot
+    from .storage import run_sync
+
+    index = await run_sync(load_index, settings.saga_db)
+    return SagaBot(settings, index)
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    bot = await _make_bot(settings)
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token))
+        stopper = asyncio.create_task(stopping.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("stop signal received: closing the gateway")
+            await bot.close()
+        stopper.cancel()
+        await asyncio.gather(runner, return_exceptions=False)
+    log.info("closed cleanly")
+
+
+async def _sync(settings: Settings, token: str, guild_id: int | None) -> list[discord.app_commands.AppCommand]:
+    bot = await _make_bot(settings)
+    async with bot:
+        await bot.login(token)
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        return await bot.tree.sync(guild=guild)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use python -m bot run")

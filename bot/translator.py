@@ -1,0 +1,31 @@
+"""Command and option names and descriptions in French, from the message catalogue.
+
+discord.py asks this translator for every `locale_str` of the command tree when it syncs;
+each carries its catalogue key in `extras`, and French locales get the catalogue's French.
+"""
+from __future__ import annotations
+
+from discord import Locale, app_commands
+
+from .messages import say
+
+FRENCH = frozenset({Locale.french})
+
+
+def text(key: str) -> app_commands.locale_str:
+    """The English text of `key`, carrying the key so the translator can find its French."""
+    return app_commands.locale_str(say(key, "en"), key=key)
+
+
+def pick_locale(locale: Locale | str | None) -> str:
+    """'fr' for any French locale, 'en' otherwise: the language of replies."""
+    return "fr" if str(locale or "").lower().startswith("fr") else "en"
+
+
+class CatalogueTranslator(app_commands.Translator):
+    async def translate(self, string: app_commands.locale_str, locale: Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        key = string.extras.get("key")
+        if key is None or locale not in FRENCH:
+            return None
+        return say(key, "fr")

@@ -1,0 +1,1 @@
+"""Discord views (buttons): they translate clicks into domain calls and nothing more."""

@@ -1,0 +1,72 @@
+"""Every slash command, as sent to Discord in English and French, within Discord's documented limits."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from discord import Locale
+
+from bot.client import SagaBot
+from bot.settings import Settings
+from bot.translator import CatalogueTranslator
+
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+@pytest.fixture
+async def payloads(saga_db_path: Path, tmp_path: Path) -> list[dict]:
+    from bot.answering.index import load_index
+
+    bot = SagaBot(Settings(tmp_path, tmp_path, tmp_path, saga_db_path), load_index(saga_db_path))
+    await bot.setup_hook()
+    translator = CatalogueTranslator()
+    found = [await command.get_translated_payload(bot.tree, translator) for command in bot.tree.get_commands()]
+    health = bot.get_cog("Health")
+    health.beat.cancel()  # type: ignore[union-attr]
+    return found
+
+
+def _check_name(name: str) -> None:
+    assert NAME.match(name) and name == name.lower(), name
+
+
+def _check_description(text: str) -> None:
+    assert 1 <= len(text) <= 100, text
+
+
+async def test_nine_commands_each_described(payloads: list[dict]) -> None:
+    assert sorted(p["name"] for p in payloads) == ["ask", "help", "quote", "role", "source", "timeline", "what", "when", "who"]
+
+
+async def test_names_descriptions_and_options_within_limits_in_both_languages(payloads: list[dict]) -> None:
+    for payload in payloads:
+        _check_name(payload["name"])
+        _check_description(payload["description"])
+        assert payload["name_localizations"][Locale.french.value]
+        for localised in payload["name_localizations"].values():
+            _check_name(localised)
+        for localised in payload["description_localizations"].values():
+            _check_description(localised)
+        options = payload.get("options", [])
+        assert len(options) <= 25
+        total = len(payload["name"]) + len(payload["description"])
+        for option in options:
+            _check_name(option["name"])
+            _check_description(option["description"])
+            assert option["description_localizations"][Locale.french.value]
+            for localised in option["name_localizations"].values():
+                _check_name(localised)
+            for localised in option["description_localizations"].values():
+                _check_description(localised)
+            total += len(option["name"]) + len(option["description"])
+        # Discord caps a command's names, descriptions and values at 4,000 characters together.
+        assert total <= 4000
+
+
+async def test_option_names_are_unique_per_command_in_each_language(payloads: list[dict]) -> None:
+    for payload in payloads:
+        options = payload.get("options", [])
+        for language in ("en", Locale.french.value):
+            names = [o["name"] if language == "en" else o["name_localizations"].get(language, o["name"]) for o in options]
+            assert len(names) == len(set(names)), payload["name"]

@@ -1,0 +1,47 @@
+"""The container set-up says what the README promises: one service, token from an env file,
+a named volume for the state database, a restart policy and a health check."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.health import MAX_AGE_SECONDS, check_health
+from bot.settings import PROJECT_ROOT, Settings
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def test_compose_has_one_bot_service_with_token_volume_restart_and_health() -> None:
+    assert list(COMPOSE["services"]) == ["bot"]
+    bot = COMPOSE["services"]["bot"]
+    assert bot["env_file"] == ".env"
+    volume, mount = bot["volumes"][0].split(":")
+    assert volume in COMPOSE["volumes"] and mount == "/app/var"
+    assert bot["environment"]["SAGABOT_STATE_DB"].startswith(mount)
+    assert bot["restart"] in ("always", "unless-stopped")
+    assert bot["healthcheck"]["test"][-3:] == ["-m", "bot", "health"]
+    assert "DISCORD_TOKEN" not in str(bot.get("environment"))
+
+
+def test_dockerfile_runs_the_bot_with_a_health_check() -> None:
+    assert 'CMD ["python", "-m", "bot", "run"]' in DOCKERFILE
+    assert 'HEALTHCHECK' in DOCKERFILE and '"bot", "health"' in DOCKERFILE
+    for folder in ("bot", "data", "seeds"):
+        assert f"COPY {folder} ./{folder}" in DOCKERFILE
+
+
+def settings_with(tmp_path: Path) -> Settings:
+    return Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", health_file=tmp_path / "health.json")
+
+
+def test_health_needs_a_fresh_connected_heartbeat(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path)
+    assert check_health(settings) == 1
+    settings.health_file.write_text('{"ready": true, "at": %f, "latency": 0.05}' % time.time(), encoding="utf-8")
+    assert check_health(settings) == 0
+    assert check_health(settings, now=time.time() + MAX_AGE_SECONDS + 5) == 1
+    settings.health_file.write_text('{"ready": false, "at": %f}' % time.time(), encoding="utf-8")
+    assert check_health(settings) == 1
