@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 
 from bot.answering.index import load_index  # noqa: E402
-from bot.client import SagaBot  # noqa: E402
+from bot.client import SagaBot, open_bot_state  # noqa: E402
 from bot.curation.build import ensure_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord_standin import DiscordStandIn  # noqa: E402
@@ -53,7 +53,7 @@ def serve_bot() -> None:
 
     configure_endpoints()
     settings = Settings.from_environment()
-    bot = SagaBot(settings, load_index(settings.saga_db))
+    bot = SagaBot(settings, load_index(settings.saga_db), open_bot_state(settings))
 
     @bot.tree.command(name="ping", description="constant answer: the library's floor")
     async def ping(interaction: discord.Interaction) -> None:

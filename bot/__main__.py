@@ -29,6 +29,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help='a line to answer, e.g. "/who qui a viré Altman ?" (repeatable; otherwise lines are read from standard input)')
     shell.add_argument("--json", action="store_true", help="print one JSON object per line (the contract in the README)")
     shell.add_argument("--locale", choices=("fr", "en"), help="answer in this language instead of the asker's")
+    shell.add_argument("--now", metavar="ISO", help="the recap scheduler's clock, e.g. 2024-11-17T08:59+01:00 (default: now)")
     return parser
 
 
@@ -59,6 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "shell":
         from .console import run_shell
 
+        if args.now:
+            from .recap.console import configure_console, parse_now
+
+            moment = parse_now(args.now)
+            if moment is None:
+                print(f"--now wants an ISO date and time with its offset, e.g. 2024-11-17T08:59+01:00; got {args.now!r}", file=sys.stderr)
+                return 2
+            configure_console(moment)
         return run_shell(settings, args.lines, as_json=args.json, locale=args.locale)
     return 2
 

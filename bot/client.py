@@ -4,18 +4,28 @@ from __future__ import annotations
 import logging
 
 import discord
+import sqlite_utils
 from discord import app_commands
 from discord.ext import commands
 
 from .answering.index import SagaIndex
 from .messages import say
 from .settings import Settings
+from .storage import wait_for_workers
 from .translator import CatalogueTranslator, pick_locale
 
 log = logging.getLogger("sagabot.discord")
 
-EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.health")
+EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.health")
 NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def open_bot_state(settings: Settings) -> sqlite_utils.Database:
+    """The bot's own state database, with every feature's migrations applied."""
+    from .quiz import store as quiz_store
+    from .storage import open_state
+
+    return open_state(settings.state_db, [quiz_store.migrations])
 
 
 def make_intents() -> discord.Intents:
@@ -26,17 +36,27 @@ def make_intents() -> discord.Intents:
 
 
 class SagaBot(commands.Bot):
-    def __init__(self, settings: Settings, index: SagaIndex) -> None:
+    def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=make_intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS)
         self.settings = settings
         self.index = index
+        self.state_db = state_db
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.on_error = self.on_app_command_error
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+
+    async def close(self) -> None:
+        """Close the gateway, then the state database: every accepted answer is already written."""
+        await super().close()
+        # A cancelled task does not stop the worker thread running its query: let every worker
+        # finish before the connection they share is closed.
+        if not await wait_for_workers():
+            log.warning("closing the state database while a query still runs")
+        self.state_db.conn.close()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

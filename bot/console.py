@@ -78,6 +78,11 @@ def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> An
 
 def handle_line(index: SagaIndex, line: str, locale: Locale | None = None) -> dict[str, Any]:
     """One line in, one JSON object out (the contract of `python -m bot shell --json`)."""
+    if parse_line(line).command == "recap":
+        # Daily recaps keep a session (state database, simulated clock): see bot.recap.console.
+        from .recap.console import handle_recap_line
+
+        return handle_recap_line(index, line, locale)
     try:
         answer = answer_line(index, line, locale)
     except Exception as error:  # noqa: BLE001 - a member's line must never end in a traceback
@@ -109,6 +114,39 @@ def open_index(settings: Settings, err: TextIO, ensure: bool = True) -> SagaInde
     return load_index(settings.saga_db)
 
 
+@dataclass
+class ShellSession:
+    """One console session: questions go to the engine; quiz lines to the quiz, whose state
+    (scores, a running quiz) lives in the bot's state database, opened at the first quiz line."""
+
+    settings: Settings
+    index: SagaIndex
+    locale: Locale | None = None
+    quiz: Any = None
+
+    def reply(self, line: str) -> dict[str, Any]:
+        if parse_line(line).command == "quiz" or (self.quiz is not None and self._is_quiz(line)):
+            return self._reply_quiz(line)
+        return handle_line(self.index, line, self.locale)
+
+    def _is_quiz(self, line: str) -> bool:
+        from .quiz.console import is_quiz_line
+
+        return is_quiz_line(self.quiz, line)
+
+    def _reply_quiz(self, line: str) -> dict[str, Any]:
+        from .quiz import store
+        from .quiz.console import handle_quiz_line, open_console_quiz
+        from .storage import open_state
+
+        locale = self.locale or _guess(line)
+        if self.quiz is None:
+            self.quiz = open_console_quiz(self.index, open_state(self.settings.state_db, [store.migrations]), locale)
+        text = handle_quiz_line(self.quiz, line) or ""
+        empty = {"kind": "quiz", "people": [], "date": None, "figures": [], "events": []}
+        return {"command": "quiz", "ok": True, "locale": self.quiz.locale, "text": text, "answer": empty}
+
+
 def run_shell(settings: Settings, lines: list[str] | None = None, as_json: bool = False, locale: Locale | None = None,
               stdin: TextIO | None = None, out: TextIO | None = None, err: TextIO | None = None, hint: str | None = None,
               ensure: bool = True) -> int:
@@ -117,25 +155,26 @@ def run_shell(settings: Settings, lines: list[str] | None = None, as_json: bool 
     index = open_index(settings, err, ensure)
     if index is None:
         return 1
+    session = ShellSession(settings, index, locale)
     interactive = lines is None and stdin.isatty() and not as_json
     if interactive:
-        return _prompt(index, locale, out, hint)
+        return _prompt(session, out, hint)
     if hint:
         print(hint, file=err)
     for line in lines if lines is not None else _read(stdin):
         if not line.strip():
             continue
-        reply = handle_line(index, line, locale)
+        reply = session.reply(line)
         print(json.dumps(reply, ensure_ascii=False) if as_json else reply["text"] + "\n", file=out, flush=True)
     return 0
 
 
-def _prompt(index: SagaIndex, locale: Locale | None, out: TextIO, hint: str | None) -> int:
+def _prompt(session: ShellSession, out: TextIO, hint: str | None) -> int:
     try:
         import readline  # noqa: F401 - arrow keys and history at the prompt
     except ImportError:
         pass
-    shown = locale or FALLBACK_LOCALE
+    shown = session.locale or FALLBACK_LOCALE
     print(say("console.welcome", shown), file=out)
     if hint:
         print(hint, file=out)
@@ -148,7 +187,7 @@ def _prompt(index: SagaIndex, locale: Locale | None, out: TextIO, hint: str | No
         if line.strip().lower() in EXIT_WORDS:
             return 0
         if line.strip():
-            print(handle_line(index, line, locale)["text"] + "\n", file=out, flush=True)
+            print(session.reply(line)["text"] + "\n", file=out, flush=True)
 
 
 def _read(stdin: TextIO) -> Iterable[str]:

@@ -69,11 +69,11 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
 
 async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported late to keep `data` commands light
     from .answering.index import load_index
-    from .client import SagaBot
+    from .client import SagaBot, open_bot_state
     from .storage import run_sync
 
     index = await run_sync(load_index, settings.saga_db)
-    return SagaBot(settings, index)
+    return SagaBot(settings, index, await run_sync(open_bot_state, settings))
 
 
 async def _serve(settings: Settings, token: str) -> None:

@@ -16,6 +16,9 @@ class Settings:
     saga_db: Path
     state_db: Path = Path("var/state.db")
     health_file: Path = Path("var/health.json")
+    # How long a quiz question stays open, and the pause after its reveal (seconds).
+    quiz_question_seconds: float = 20.0
+    quiz_reveal_seconds: float = 8.0
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -27,4 +30,6 @@ class Settings:
             saga_db=Path(os.environ.get("SAGABOT_SAGA_DB", root / "var" / "saga.db")),
             state_db=Path(os.environ.get("SAGABOT_STATE_DB", root / "var" / "state.db")),
             health_file=Path(os.environ.get("SAGABOT_HEALTH_FILE", root / "var" / "health.json")),
+            quiz_question_seconds=float(os.environ.get("SAGABOT_QUIZ_SECONDS", 20)),
+            quiz_reveal_seconds=float(os.environ.get("SAGABOT_QUIZ_REVEAL_SECONDS", 8)),
         )

@@ -55,6 +55,34 @@ def write_lock() -> threading.RLock:
     return _WRITE_LOCK
 
 
+# Calls still running in a worker thread: a cancelled task does not stop its thread, so closing
+# a connection must wait for them (`wait_for_workers`).
+_running = 0
+_running_lock = threading.Lock()
+_idle = threading.Event()
+_idle.set()
+
+
+def _run_counted(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    # Counted from inside the thread: a call cancelled before a worker picked it up never runs.
+    global _running
+    with _running_lock:
+        _running += 1
+        _idle.clear()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        with _running_lock:
+            _running -= 1
+            if _running == 0:
+                _idle.set()
+
+
 async def run_sync(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a sync database function in a worker thread and return its result."""
-    return await asyncio.to_thread(function, *args, **kwargs)
+    return await asyncio.to_thread(_run_counted, function, *args, **kwargs)
+
+
+async def wait_for_workers(timeout: float = 30.0) -> bool:
+    """Wait until no `run_sync` call is running any more; False if some still are after `timeout`."""
+    return await asyncio.to_thread(_idle.wait, timeout)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from discord import Locale
 
-from bot.client import SagaBot
+from bot.client import SagaBot, open_bot_state
 from bot.settings import Settings
 from bot.translator import CatalogueTranslator
 
@@ -18,12 +18,13 @@ NAME = re.compile(r"^[-_\w]{1,32}$")
 async def payloads(saga_db_path: Path, tmp_path: Path) -> list[dict]:
     from bot.answering.index import load_index
 
-    bot = SagaBot(Settings(tmp_path, tmp_path, tmp_path, saga_db_path), load_index(saga_db_path))
+    settings = Settings(tmp_path, tmp_path, tmp_path, saga_db_path, tmp_path / "state.db")
+    bot = SagaBot(settings, load_index(saga_db_path), open_bot_state(settings))
     await bot.setup_hook()
     translator = CatalogueTranslator()
     found = [await command.get_translated_payload(bot.tree, translator) for command in bot.tree.get_commands()]
-    health = bot.get_cog("Health")
-    health.beat.cancel()  # type: ignore[union-attr]
+    for name in list(bot.cogs):
+        await bot.remove_cog(name)  # stops the cogs' background tasks
     return found
 
 
@@ -35,8 +36,10 @@ def _check_description(text: str) -> None:
     assert 1 <= len(text) <= 100, text
 
 
-async def test_nine_commands_each_described(payloads: list[dict]) -> None:
-    assert sorted(p["name"] for p in payloads) == ["ask", "help", "quote", "role", "source", "timeline", "what", "when", "who"]
+async def test_every_command_is_there(payloads: list[dict]) -> None:
+    assert sorted(p["name"] for p in payloads) == ["ask", "help", "quiz", "quote", "role", "source", "timeline", "what", "when", "who"]
+    (quiz,) = [p for p in payloads if p["name"] == "quiz"]
+    assert sorted(o["name"] for o in quiz["options"]) == ["leaderboard", "start", "stats", "stop"]
 
 
 async def test_names_descriptions_and_options_within_limits_in_both_languages(payloads: list[dict]) -> None:
@@ -48,10 +51,13 @@ async def test_names_descriptions_and_options_within_limits_in_both_languages(pa
             _check_name(localised)
         for localised in payload["description_localizations"].values():
             _check_description(localised)
-        options = payload.get("options", [])
+        options = list(payload.get("options", []))
         assert len(options) <= 25
         total = len(payload["name"]) + len(payload["description"])
         for option in options:
+            options.extend(option.get("options", []))  # a group's subcommands, then their options
+            for choice in option.get("choices", []):
+                assert 1 <= len(choice["name"]) <= 100
             _check_name(option["name"])
             _check_description(option["description"])
             assert option["description_localizations"][Locale.french.value]

@@ -14,7 +14,7 @@ import yarl
 from bot.answering import engine
 from bot.answering.index import SagaIndex, load_index
 from bot.answering.replies import render
-from bot.client import SagaBot
+from bot.client import SagaBot, open_bot_state
 from bot.health import check_health
 from bot.settings import Settings
 
@@ -44,7 +44,7 @@ async def live_bot(standin: DiscordStandIn, saga_index: SagaIndex, saga_db_path:
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(standin.gateway_url))
     settings = Settings(root=tmp_path, data_dir=tmp_path, seeds_dir=tmp_path, saga_db=saga_db_path,
                         state_db=tmp_path / "state.db", health_file=tmp_path / "health.json")
-    bot = SagaBot(settings, saga_index)
+    bot = SagaBot(settings, saga_index, open_bot_state(settings))
     await bot.login(TOKEN)
     runner = asyncio.create_task(bot.connect(reconnect=False))
     await standin.wait_ready()
@@ -210,7 +210,7 @@ async def test_sync_sends_every_command_with_french_localisations(live_bot: Saga
     await live_bot.tree.sync()
     (request,) = standin.find("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
     names = sorted(command["name"] for command in request.json)
-    assert names == sorted(["ask", "help", "quote", "role", "source", "timeline", "what", "when", "who"])
+    assert names == sorted(["ask", "help", "quiz", "quote", "role", "source", "timeline", "what", "when", "who"])
     who = next(command for command in request.json if command["name"] == "who")
     assert who["name_localizations"]["fr"] == "qui"
     assert who["options"][0]["name_localizations"]["fr"] == "description"

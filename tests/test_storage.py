@@ -42,3 +42,24 @@ async def test_run_sync_runs_in_a_worker_thread(tmp_path: Path) -> None:
     db = open_state(":memory:", [])
     assert await run_sync(lambda: threading.get_ident()) != main
     assert await run_sync(db.execute, "select 41 + 1") is not None
+
+
+async def test_wait_for_workers_waits_for_a_cancelled_call_still_running() -> None:
+    import asyncio
+    import threading
+
+    from bot.storage import wait_for_workers
+
+    release, finished = threading.Event(), threading.Event()
+
+    def slow() -> None:
+        release.wait(5)
+        finished.set()
+
+    task = asyncio.create_task(run_sync(slow))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert await wait_for_workers(timeout=0.1) is False  # the thread still runs
+    release.set()
+    assert await wait_for_workers(timeout=5) is True
+    assert finished.is_set()

@@ -1,0 +1,195 @@
+"""/recap in the console: the same commands as on Discord, against an in-memory state database
+and a simulated clock, so the scheduler can be tried without waiting for tomorrow.
+
+    /recap preview [day]                         a saga day as the replay tells it, or the next post
+    /recap subscribe [time: 09:00] [timezone: Europe/Paris] [mode: replay] [channel: 1]
+    /recap list | pause | resume | unsubscribe [channel: 1]
+    /recap next                                  when the scheduler wakes up next, and what is due
+    /recap run [days: 1]                         let simulated time pass and print every post made
+
+The simulated time starts at `now` (the console's `--now`, or the real time); `now:
+2024-11-16T08:00+01:00` on any line moves it there first.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..answering.answers import serialise_event
+from ..answering.index import SagaIndex
+from ..answering.normalize import FALLBACK_LOCALE, Locale, detect_locale
+from ..messages import say
+from ..storage import open_state
+from . import commands
+from .clock import ManualClock
+from .delivery import RetryPolicy, SendResult
+from .layout import render_post
+from .pacing import Pacer
+from .posts import Post
+from .scheduler import RecapScheduler, Report
+from .store import MIGRATIONS
+
+CONSOLE_GUILD = 1
+CONSOLE_CHANNEL = 1
+OPTION_NAMES = ("day", "time", "timezone", "mode", "channel", "days", "now")
+ACTIONS = ("preview", "subscribe", "list", "pause", "resume", "unsubscribe", "next", "run")
+_OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTION_NAMES)}):", re.IGNORECASE)
+
+
+@dataclass
+class RecapLine:
+    action: str
+    text: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def parse_recap_line(line: str) -> RecapLine:
+    """'/recap subscribe time: 18:30 mode: digest' → RecapLine('subscribe', '', {'time': '18:30', 'mode': 'digest'})."""
+    rest = re.sub(r"^\s*/?recap\b", "", line.strip(), flags=re.IGNORECASE).strip()
+    action, _, rest = rest.partition(" ")
+    pieces = _OPTION.split(" " + rest)
+    options = {pieces[i].lower(): pieces[i + 1].strip() for i in range(1, len(pieces) - 1, 2)}
+    return RecapLine(action.lower(), pieces[0].strip(), options)
+
+
+def parse_now(text: str) -> datetime | None:
+    """An ISO 8601 instant with its offset ('2024-11-17T08:00+01:00', '…Z'), in UTC; else None."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc) if moment.tzinfo else None
+
+
+class RecapConsole:
+    """A console session: its own state database, clock and scheduler."""
+
+    def __init__(self, index: SagaIndex, now: datetime | None = None) -> None:
+        self.index = index
+        self.clock = ManualClock(now or datetime.now(timezone.utc))
+        self.db = open_state(":memory:", [MIGRATIONS])
+        self.scheduler = RecapScheduler(self.db, index, self.clock, Pacer(self.clock), RetryPolicy(rng=random.Random(0)))
+
+    def handle(self, line: str, locale: Locale | None = None) -> dict[str, Any]:
+        """One /recap line in, one reply of the console's JSON contract out."""
+        parsed = parse_recap_line(line)
+        reply_locale = locale or (detect_locale(parsed.text) if parsed.text else FALLBACK_LOCALE)
+        text, ok, post = self._answer(parsed, reply_locale)
+        known = self.index.events_by_id
+        events = [known[event_id] for event_id in (post.event_ids if post else ()) if event_id in known]
+        return {"command": "recap", "ok": ok, "locale": reply_locale, "text": text,
+                "answer": {"kind": "recap" if ok else "error", "people": [], "date": None, "figures": [],
+                           "events": [serialise_event(self.index, event) for event in events]}}
+
+    def _answer(self, parsed: RecapLine, locale: Locale) -> tuple[str, bool, Post | None]:
+        if parsed.options.get("now"):
+            moment = parse_now(parsed.options["now"])
+            if moment is None:
+                return say("recap.error.now", locale, asked=parsed.options["now"]), False, None
+            self._move_clock(moment)
+        now = self.clock.now()
+        channel = _read_int(parsed.options.get("channel"), CONSOLE_CHANNEL)
+        place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
+        if parsed.action == "preview":
+            reply = commands.preview(self.db, self.index, reply_locale=locale, now=now,
+                                     day_text=parsed.options.get("day") or parsed.text or None, channel_id=channel,
+                                     guild_id=CONSOLE_GUILD, mode=parsed.options.get("mode"))
+            text = reply.text if reply.post is None else f"{reply.text}\n{render_post(reply.post)}"
+            return text, reply.ok, reply.post
+        if parsed.action == "subscribe":
+            reply = commands.subscribe(self.db, self.index, post_locale=locale, now=now, time_text=parsed.options.get("time"),
+                                       timezone_name=parsed.options.get("timezone"), mode=parsed.options.get("mode"), **place)
+        elif parsed.action == "list":
+            reply = commands.list_recaps(self.db, self.index, guild_id=CONSOLE_GUILD, reply_locale=locale, label=_label_channel)
+        elif parsed.action == "pause":
+            reply = commands.pause(self.db, now=now, **place)
+        elif parsed.action == "resume":
+            reply = commands.resume(self.db, self.index, now=now, **place)
+        elif parsed.action == "unsubscribe":
+            reply = commands.unsubscribe(self.db, **place)
+        elif parsed.action == "next":
+            return self._describe_next(locale), True, None
+        elif parsed.action == "run":
+            days = _read_int(parsed.options.get("days") or parsed.text or None, 1)
+            return self._run(timedelta(days=max(0, min(days, 400))), locale), True, None
+        else:
+            return say("recap.error.usage", locale), False, None
+        self.scheduler.notify_changed()
+        return reply.text, reply.ok, None
+
+    def _move_clock(self, moment: datetime) -> None:
+        if moment >= self.clock.now():
+            self.clock.advance_to(moment)
+            return
+        # Back in time: a new clock (a clock itself never goes back, the pacer relies on it),
+        # same subscriptions.
+        self.clock = ManualClock(moment)
+        self.scheduler = RecapScheduler(self.db, self.index, self.clock, Pacer(self.clock), RetryPolicy(rng=random.Random(0)))
+
+    def _describe_next(self, locale: Locale) -> str:
+        now = self.clock.now()
+        self.scheduler.reload()
+        lines = [say("recap.console.now", locale, now=now.isoformat())]
+        wakeup = self.scheduler.next_wakeup(now)
+        lines.append(say("recap.state.next", locale, when=wakeup.isoformat()) if wakeup else say("recap.state.none", locale))
+        return "\n".join(lines)
+
+    def _run(self, span: timedelta, locale: Locale) -> str:
+        until = self.clock.now() + span
+        shown: list[str] = []
+
+        async def send(channel_id: int, post: Post, nonce: str) -> SendResult:
+            return SendResult(200, message_id=len(shown) + 1)
+
+        reports: list[Report] = asyncio.run(self.scheduler.run_until(send, until))
+        for report in reports:
+            if report.status in ("sent", "uncertain") and report.post is not None:
+                shown.append(say("recap.console.posted", locale, when=report.at.isoformat(), channel=report.channel_id))
+                shown.append(render_post(report.post))
+            elif report.status in ("failed", "error"):
+                reason = say(report.disable_reason, locale) if report.disable_reason else report.reason or report.status
+                shown.append(say("recap.console.failed", locale, when=report.at.isoformat(), channel=report.channel_id,
+                                 reason=reason))
+        self.clock.advance_to(until)
+        if not shown:
+            shown.append(say("recap.console.nothing", locale, until=until.isoformat()))
+        return "\n".join([say("recap.console.now", locale, now=self.clock.now().isoformat()), *shown])
+
+
+_SESSION: dict[str, Any] = {}
+
+
+def configure_console(now: datetime | None) -> None:
+    """Start the console's simulated time at `now` (the shell's `--now`); call before the first line."""
+    _SESSION.clear()
+    _SESSION["now"] = now
+
+
+def handle_recap_line(index: SagaIndex, line: str, locale: Locale | None = None) -> dict[str, Any]:
+    """The console's entry point for a `/recap …` line; one session per process (and index)."""
+    session = _SESSION.get("console")
+    if session is None or session.index is not index:
+        session = _SESSION["console"] = RecapConsole(index, _SESSION.get("now"))
+    try:
+        return session.handle(line, locale)
+    except Exception as error:  # noqa: BLE001 - a typed line must never end in a traceback
+        print(f"sagabot: internal error on {line!r}: {error!r}", file=sys.stderr)
+        shown = locale or FALLBACK_LOCALE
+        return {"command": "recap", "ok": False, "locale": shown, "text": say("error.internal", shown),
+                "answer": {"kind": "error", "people": [], "date": None, "figures": [], "events": []}}
+
+
+def _label_channel(channel_id: int) -> str:
+    return f"#{channel_id}"
+
+
+def _read_int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default

@@ -1,0 +1,258 @@
+"""Quizzes in the state database: a restart in the middle of a quiz (the database closed and
+opened again, a new service) resumes it or closes it with every point kept; leaderboards by
+period; wins only with two players or more; member stats; recent questions avoided."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.answering.index import SagaIndex, load_index
+from bot.quiz import store
+from bot.quiz.service import QuizService
+from bot.quiz.session import (Answer, ClickStatus, EndReason, Member, QuestionOpened, QuestionRevealed, QuizEnded,
+                              Rules, score_answer)
+from bot.storage import open_state
+
+# No early reveal: every question here lasts its 20 seconds, which keeps the arithmetic plain.
+RULES = Rules(question_seconds=20.0, reveal_seconds=5.0, early_reveal=False)
+FAST, FASTER = score_answer(2, RULES), score_answer(1, RULES)  # 950 and 975 points
+# Wednesday 15 May 2024, noon UTC: its week began Monday 13, its month on the 1st.
+NOW = datetime(2024, 5, 15, 12, tzinfo=timezone.utc).timestamp()
+DAY = 86_400.0
+ALICE, BOB, CAROL = Member("100", "Alice"), Member("200", "Bob"), Member("300", "Carol")
+
+
+@pytest.fixture(scope="module")
+def index(saga_db_path: Path) -> SagaIndex:
+    return load_index(saga_db_path)
+
+
+@pytest.fixture
+def state_path(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "bot.db"
+
+
+@pytest.fixture
+def db(state_path: Path) -> Iterator[sqlite_utils.Database]:
+    database = open_state(state_path, [store.migrations])
+    yield database
+    database.conn.close()
+
+
+def make_service(index: SagaIndex, db: sqlite_utils.Database, resume_window: float = 600.0) -> QuizService:
+    return QuizService(index, db, RULES, resume_window=resume_window, make_seed=lambda: 42)
+
+
+def play_question(service: QuizService, quiz_id: int, number: int, now: float, picks: dict[Member, bool]) -> list:
+    """Members answer (right or wrong) two seconds in; the timer then reveals and opens the next."""
+    session = next(s for s in service._sessions.values() if s.quiz_id == quiz_id)
+    question = session.questions[number]
+    for member, right in picks.items():
+        choice = question.right if right else (question.right + 1) % 4
+        assert service.record_click(quiz_id, number, member, choice, now + 2).result.status is ClickStatus.ACCEPTED
+    return service.advance(session.channel_id, now + 20) + service.advance(session.channel_id, now + 25)
+
+
+RIGHT = FAST  # what a right answer two seconds in earns
+
+
+def play_quiz(service: QuizService, guild: str, channel: str, start: float, rounds: list[dict[Member, bool]],
+              starter: Member = ALICE) -> QuizEnded:
+    """A whole quiz of len(rounds) questions; returns its end."""
+    started = service.start_quiz(guild, channel, starter, "en", start, count=max(5, len(rounds)))
+    assert started.status == "started" and started.quiz_id is not None
+    now, steps = start, []
+    for number, picks in enumerate(rounds):
+        steps += play_question(service, started.quiz_id, number, now, picks)
+        now += 25
+    if not any(isinstance(step, QuizEnded) for step in steps):
+        steps += service.stop_quiz(channel, starter.id, False, now).steps
+    return next(step for step in steps if isinstance(step, QuizEnded))
+
+
+# --- restarts
+
+def test_a_restart_mid_quiz_resumes_it_with_every_point_kept(index: SagaIndex, state_path: Path) -> None:
+    first_db = open_state(state_path, [store.migrations])
+    service = make_service(index, first_db)
+    started = service.start_quiz("g", "c", ALICE, "fr", NOW, count=5)
+    quiz_id = started.quiz_id
+    play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: False})
+    service.record_click(quiz_id, 1, BOB, service.find_running("c").questions[1].right, NOW + 27)  # open question
+    before = {m: (p.points, p.streak) for m, p in service.find_running("c").players.items()}
+    first_db.conn.close()  # the bot stops here
+
+    again_db = open_state(state_path, [store.migrations])
+    revived = make_service(index, again_db)
+    (opened,) = revived.resume_quizzes(NOW + 60)
+    assert isinstance(opened, QuestionOpened) and opened.resumed and opened.number == 1 and opened.quiz_id == quiz_id
+    session = revived.find_running("c")
+    assert session.locale == "fr" and [q.key for q in session.questions] == [q.key for q in started_questions(again_db, quiz_id)]
+    assert {m: (p.points, p.streak) for m, p in session.players.items()} == before
+    # Bob's answer to the open question was kept: he cannot answer it again.
+    assert revived.record_click(quiz_id, 1, BOB, 0, NOW + 61).result.status is ClickStatus.ALREADY_ANSWERED
+    assert revived.record_click(quiz_id, 1, ALICE, session.questions[1].right, NOW + 61).result.status is ClickStatus.ACCEPTED
+    steps = revived.advance("c", NOW + 80)
+    revealed = next(step for step in steps if isinstance(step, QuestionRevealed))
+    assert {r.name for r in revealed.results if r.correct} == {"Alice", "Bob"}
+    board = revived.read_leaderboard("g", "all", NOW + 80)
+    assert {row.name: row.points for row in board} == {"Alice": FAST + FASTER, "Bob": FAST}
+    again_db.conn.close()
+
+
+def started_questions(db: sqlite_utils.Database, quiz_id: int) -> list:
+    from bot.quiz.questions import Question
+
+    return [Question.from_json(row["body"]) for row in db["quiz_questions"].rows_where("quiz_id = ?", [quiz_id], order_by="number")]
+
+
+def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: SagaIndex, state_path: Path) -> None:
+    first_db = open_state(state_path, [store.migrations])
+    service = make_service(index, first_db)
+    quiz_id = service.start_quiz("g", "c", ALICE, "en", NOW, count=5).quiz_id
+    play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: True})
+    service.record_click(quiz_id, 1, BOB, service.find_running("c").questions[1].right, NOW + 26)
+    first_db.conn.close()
+
+    again_db = open_state(state_path, [store.migrations])
+    revived = make_service(index, again_db, resume_window=600)
+    steps = revived.resume_quizzes(NOW + 3600)
+    assert [type(step) for step in steps] == [QuestionRevealed, QuizEnded]
+    ended = steps[-1]
+    assert ended.reason is EndReason.RESTART
+    assert [(s.name, s.points) for s in ended.standings] == [("Bob", FAST + FASTER), ("Alice", FAST)]
+    assert revived.find_running("c") is None
+    assert revived.record_click(quiz_id, 1, ALICE, 0, NOW + 3601).result.status is ClickStatus.ENDED
+    row = again_db["quizzes"].get(quiz_id)
+    assert (row["status"], row["end_reason"]) == ("ended", "restart")
+    assert make_service(index, again_db).resume_quizzes(NOW + 3700) == []  # nothing left running
+    again_db.conn.close()
+
+
+def test_a_restart_during_a_reveal_opens_the_next_question(index: SagaIndex, state_path: Path) -> None:
+    first_db = open_state(state_path, [store.migrations])
+    service = make_service(index, first_db)
+    quiz_id = service.start_quiz("g", "c", ALICE, "en", NOW, count=5).quiz_id
+    service.record_click(quiz_id, 0, ALICE, 0, NOW + 1)
+    service.advance("c", NOW + 20)  # revealed; the bot stops during the pause
+    first_db.conn.close()
+    again_db = open_state(state_path, [store.migrations])
+    (opened,) = make_service(index, again_db).resume_quizzes(NOW + 30)
+    assert opened.number == 1 and opened.resumed
+    again_db.conn.close()
+
+
+def test_the_same_answer_cannot_be_stored_twice(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    quiz_id = make_service(index, db).start_quiz("g", "c", ALICE, "en", NOW).quiz_id
+    answer = Answer(0, BOB.id, "Bob", 1, False, 0, NOW + 1, 1.0)
+    assert store.insert_answer(db, quiz_id, answer)
+    assert not store.insert_answer(db, quiz_id, answer)
+    assert db["quiz_answers"].count == 1
+
+
+def test_the_quiz_migrations_are_recorded_once(state_path: Path) -> None:
+    for _ in range(2):
+        database = open_state(state_path, [store.migrations])
+        database.conn.close()
+    database = open_state(state_path, [store.migrations])
+    applied = [m.name for m in store.migrations.applied(database)]
+    assert applied == ["create_quiz_tables"]
+    assert {"quizzes", "quiz_questions", "quiz_answers"} <= set(database.table_names())
+    database.conn.close()
+
+
+# --- one quiz per channel, avoided repeats
+
+def test_one_quiz_per_channel_but_several_channels_at_once(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    assert service.start_quiz("g", "c1", ALICE, "en", NOW).status == "started"
+    assert service.start_quiz("g", "c1", BOB, "en", NOW).status == "busy"
+    assert service.start_quiz("g", "c2", BOB, "en", NOW).status == "started"
+    assert service.start_quiz("h", "c3", BOB, "en", NOW).status == "started"
+    assert service.start_quiz("g", "c4", BOB, "en", NOW, count=4).status == "bad_count"
+    assert service.start_quiz("g", "c4", BOB, "en", NOW, count=21).status == "bad_count"
+
+
+def test_a_servers_recent_questions_are_not_asked_again(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    first = service.start_quiz("g", "c", ALICE, "en", NOW, count=10)
+    service.stop_quiz("c", ALICE.id, False, NOW + 1)
+    second = service.start_quiz("g", "c", ALICE, "en", NOW + 2, count=10)  # the same seed (42)
+    keys = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [first.quiz_id])}
+    again = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [second.quiz_id])}
+    assert len(keys) == len(again) == 10 and not keys & again
+    assert store.read_recent_keys(db, "other-guild") == set()
+
+
+# --- leaderboards
+
+def test_wins_count_only_in_quizzes_with_two_players(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    solo = play_quiz(service, "g", "c", NOW, [{ALICE: True}] * 5)
+    assert solo.winners == (ALICE.id,) and not solo.counts_for_wins
+    duel = play_quiz(service, "g", "c", NOW + 1000, [{BOB: True, ALICE: False}] * 5)
+    assert duel.winners == (BOB.id,) and duel.counts_for_wins
+    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 2000)}
+    assert (rows["Alice"].wins, rows["Bob"].wins) == (0, 1)
+    assert (rows["Alice"].quizzes, rows["Bob"].quizzes) == (2, 1)
+    assert rows["Alice"].points == 5 * RIGHT and rows["Alice"].accuracy == 0.5
+
+
+def test_a_tie_at_the_top_is_a_win_for_each(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    ended = play_quiz(service, "g", "c", NOW, [{ALICE: True, BOB: True, CAROL: False}] * 5)
+    assert set(ended.winners) == {ALICE.id, BOB.id}
+    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 500)}
+    assert (rows["Alice"].wins, rows["Bob"].wins, rows["Carol"].wins) == (1, 1, 0)
+    assert rows["Alice"].rank == rows["Bob"].rank == 1 and rows["Carol"].rank == 3
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    ("all", {"Alice": 15 * RIGHT, "Bob": 5 * RIGHT}),
+    ("month", {"Alice": 10 * RIGHT, "Bob": 5 * RIGHT}),   # the quiz of last month is left out
+    ("week", {"Alice": 5 * RIGHT}),                       # so are those before Monday
+])
+def test_the_leaderboard_covers_its_period(db: sqlite_utils.Database, index: SagaIndex, period: str, expected: dict) -> None:
+    service = make_service(index, db)
+    play_quiz(service, "g", "c", NOW - 30 * DAY, [{ALICE: True}] * 5)   # April
+    play_quiz(service, "g", "c", NOW - 5 * DAY, [{ALICE: True, BOB: True}] * 5)  # Friday 10 May
+    play_quiz(service, "g", "c", NOW - DAY, [{ALICE: True}] * 5)          # Tuesday 14 May
+    play_quiz(service, "other", "d", NOW, [{CAROL: True}] * 5)             # another server
+    assert {row.name: row.points for row in service.read_leaderboard("g", period, NOW)} == expected
+
+
+@pytest.mark.parametrize(("period", "start"), [
+    ("all", None),
+    ("month", datetime(2024, 5, 1, tzinfo=timezone.utc).timestamp()),
+    ("week", datetime(2024, 5, 13, tzinfo=timezone.utc).timestamp()),
+])
+def test_periods_start_on_the_first_of_the_month_and_on_monday(period: str, start: float | None) -> None:
+    assert store.find_period_start(period, NOW) == start
+
+
+def test_the_best_streak_is_the_longest_run_of_right_answers(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    rounds = [{ALICE: True, BOB: True}, {ALICE: True, BOB: False}, {ALICE: True}, {ALICE: False, BOB: True},
+              {ALICE: True, BOB: True}]
+    ended = play_quiz(service, "g", "c", NOW, rounds)
+    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 500)}
+    assert (rows["Alice"].best_streak, rows["Bob"].best_streak) == (3, 2)
+    assert {s.name: s.best_streak for s in ended.standings} == {"Alice": 3, "Bob": 2}
+    assert {s.name: s.points for s in ended.standings} == {row.name: row.points for row in rows.values()}
+
+
+def test_member_stats_add_up_the_members_answers(db: sqlite_utils.Database, index: SagaIndex) -> None:
+    service = make_service(index, db)
+    play_quiz(service, "g", "c", NOW, [{ALICE: True, BOB: False}, {ALICE: False, BOB: True}] + [{ALICE: True}] * 3)
+    stats = service.read_member_stats("g", ALICE.id)
+    assert stats is not None and stats.players == 2
+    assert (stats.row.answered, stats.row.right, stats.row.points) == (5, 4, 4 * RIGHT)
+    assert sum(answered for answered, _ in stats.by_kind.values()) == 5
+    assert sum(right for _, right in stats.by_kind.values()) == 4
+    assert stats.average_seconds == pytest.approx(2.0)
+    assert service.read_member_stats("g", "nobody") is None
+    assert service.read_member_stats("other", ALICE.id) is None

@@ -1,0 +1,98 @@
+"""Recap state in the bot's state database: migrations, one subscription per channel, ids never
+reused (so nonces never repeat), the ledger outliving a replay that ended."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.recap.compose import REPLAY_END_KEY
+from bot.recap.store import (MIGRATIONS, delete_subscription, get_delivery, get_subscription, list_subscriptions, read_seen,
+                             record_sending, save_subscription, settle_delivery, update_subscription)
+from bot.storage import open_state
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def subscribe(state: sqlite_utils.Database, channel_id: int, **changes: object) -> int:
+    values = {"guild_id": 1, "channel_id": channel_id, "at": time(9), "timezone_name": "Europe/Paris", "mode": "replay",
+              "locale": "fr", "now": NOW, **changes}
+    subscription, _ = save_subscription(state, **values)
+    return subscription.id
+
+
+def test_the_recap_tables_are_migrated_once(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    first = open_state(path, [MIGRATIONS])
+    subscribe(first, 10)
+    first.conn.close()
+    second = open_state(path, [MIGRATIONS])
+    assert {"recap_subscriptions", "recap_seen", "recap_deliveries"} <= set(second.table_names())
+    applied = [row["name"] for row in second["_sqlite_migrations"].rows_where("migration_set = ?", ["sagabot.recap"])]
+    assert applied == ["create_recap_tables"]
+    assert get_subscription(second, 10) is not None
+
+
+def test_one_subscription_per_channel_a_new_time_keeps_its_progress() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    first, created = save_subscription(state, guild_id=1, channel_id=10, at=time(9), timezone_name="Europe/Paris", mode="replay",
+                                       locale="fr", now=NOW)
+    assert created
+    update_subscription(state, first.id, NOW, paused=1, disabled_reason="recap.reason.rejected", replay_day="2023-11-17")
+    second, created = save_subscription(state, guild_id=1, channel_id=10, at=time(18, 30), timezone_name="Asia/Kolkata",
+                                        mode="replay", locale="en", now=NOW + timedelta(hours=1))
+    assert not created and second.id == first.id and len(list_subscriptions(state)) == 1
+    assert (second.time, second.timezone, second.mode, second.locale) == ("18:30", "Asia/Kolkata", "replay", "en")
+    assert second.active and second.replay_day == "2023-11-17"  # back on, and the replay goes on
+    assert second.handled_until == NOW + timedelta(hours=1)
+
+
+def test_a_new_mode_is_a_new_subscription() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    first, _ = save_subscription(state, guild_id=1, channel_id=10, at=time(9), timezone_name="Europe/Paris", mode="digest",
+                                 locale="fr", now=NOW, seen_event_ids=["a", "b"])
+    assert read_seen(state, first.id) == {"a", "b"}
+    second, created = save_subscription(state, guild_id=1, channel_id=10, at=time(9), timezone_name="Europe/Paris", mode="replay",
+                                        locale="fr", now=NOW)
+    assert not created and second.id != first.id and second.replay_day is None
+    assert read_seen(state, first.id) == set() and len(list_subscriptions(state)) == 1
+
+
+def test_subscription_ids_are_never_reused() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    first = subscribe(state, 10)
+    assert delete_subscription(state, first)
+    assert subscribe(state, 10) != first
+
+
+def test_a_subscription_belongs_to_its_guild() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    subscribe(state, 10, guild_id=1)
+    assert get_subscription(state, 10, guild_id=2) is None
+    assert get_subscription(state, 10, guild_id=1) is not None
+    assert [sub.channel_id for sub in list_subscriptions(state, 2)] == []
+
+
+def test_the_closing_post_ends_the_replay_but_the_ledger_keeps_it() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    subscription_id = subscribe(state, 10)
+    record = record_sending(state, subscription_id=subscription_id, key=REPLAY_END_KEY, nonce="n" * 25, generation=0, channel_id=10,
+                            payload="{}", handled_until=NOW, now=NOW)
+    settle_delivery(state, record, status="sent", now=NOW, posted=True, final=True, message_id=5)
+    assert get_subscription(state, 10) is None
+    kept = get_delivery(state, subscription_id, REPLAY_END_KEY)
+    assert kept is not None and kept.status == "sent" and kept.message_id == 5
+
+
+def test_a_delivery_settles_only_as_sent_uncertain_or_failed() -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    subscription_id = subscribe(state, 10)
+    record = record_sending(state, subscription_id=subscription_id, key="replay:2023-11-17", nonce="x", generation=0, channel_id=10,
+                            payload="{}", handled_until=NOW, now=NOW)
+    with pytest.raises(ValueError):
+        settle_delivery(state, record, status="sending", now=NOW, posted=False)
+    with pytest.raises(sqlite3.IntegrityError):
+        state.execute("update recap_deliveries set status = 'lost'")
