@@ -16,16 +16,17 @@ from .translator import CatalogueTranslator, pick_locale
 
 log = logging.getLogger("sagabot.discord")
 
-EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.health")
+EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.recap", "bot.cogs.health")
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def open_bot_state(settings: Settings) -> sqlite_utils.Database:
     """The bot's own state database, with every feature's migrations applied."""
     from .quiz import store as quiz_store
+    from .recap import store as recap_store
     from .storage import open_state
 
-    return open_state(settings.state_db, [quiz_store.migrations])
+    return open_state(settings.state_db, [quiz_store.migrations, recap_store.MIGRATIONS])
 
 
 def make_intents() -> discord.Intents:
@@ -42,6 +43,8 @@ class SagaBot(commands.Bot):
         self.settings = settings
         self.index = index
         self.state_db = state_db
+        # The recap scheduler's clock: None is the real one; tests give a simulated one.
+        self.recap_clock: object | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())

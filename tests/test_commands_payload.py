@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import discord
 from discord import Locale
 
 from bot.client import SagaBot, open_bot_state
@@ -37,7 +38,11 @@ def _check_description(text: str) -> None:
 
 
 async def test_every_command_is_there(payloads: list[dict]) -> None:
-    assert sorted(p["name"] for p in payloads) == ["ask", "help", "quiz", "quote", "role", "source", "timeline", "what", "when", "who"]
+    assert sorted(p["name"] for p in payloads) == ["ask", "help", "quiz", "quote", "recap", "role", "source", "timeline", "what", "when", "who"]
+    (recap,) = [p for p in payloads if p["name"] == "recap"]
+    assert sorted(o["name"] for o in recap["options"]) == ["list", "pause", "preview", "resume", "subscribe", "unsubscribe"]
+    # Manage Channels by default, and a real check in the cog (tests/test_discord_recap.py).
+    assert int(recap["default_member_permissions"]) == discord.Permissions(manage_channels=True).value
     (quiz,) = [p for p in payloads if p["name"] == "quiz"]
     assert sorted(o["name"] for o in quiz["options"]) == ["leaderboard", "start", "stats", "stop"]
 

@@ -210,7 +210,7 @@ async def test_sync_sends_every_command_with_french_localisations(live_bot: Saga
     await live_bot.tree.sync()
     (request,) = standin.find("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
     names = sorted(command["name"] for command in request.json)
-    assert names == sorted(["ask", "help", "quiz", "quote", "role", "source", "timeline", "what", "when", "who"])
+    assert names == sorted(["ask", "help", "quiz", "quote", "recap", "role", "source", "timeline", "what", "when", "who"])
     who = next(command for command in request.json if command["name"] == "who")
     assert who["name_localizations"]["fr"] == "qui"
     assert who["options"][0]["name_localizations"]["fr"] == "description"

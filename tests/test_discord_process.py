@@ -71,8 +71,8 @@ async def test_sync_registers_the_commands_on_one_guild(standin: DiscordStandIn,
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     (request,) = standin.find("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$")
-    assert len(request.json) == 10
-    assert "10 commands registered" in out.decode()
+    assert len(request.json) == 11
+    assert "11 commands registered" in out.decode()
     assert TOKEN not in out.decode() + err.decode()
 
 

@@ -1,0 +1,177 @@
+"""/recap subscribe | unsubscribe | list | pause | resume | preview, and the scheduler that posts.
+
+Scheduling, composing and delivery rules live in `bot.recap` (plain Python); this cog checks
+Discord permissions, calls one `bot.recap.commands` function per command, and gives the
+scheduler its one Discord-facing function: `_send`, which posts an embed with an idempotency
+nonce and reports how it went.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import zoneinfo
+from datetime import datetime, timezone
+from typing import Literal
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..client import NO_MENTIONS, SagaBot
+from ..messages import say
+from ..recap import commands as recap
+from ..recap.delivery import SendResult
+from ..recap.layout import layout_post
+from ..recap.posts import Post
+from ..recap.scheduler import RecapScheduler
+from ..storage import run_sync
+from ..translator import pick_locale, text
+
+log = logging.getLogger("sagabot.recap")
+TIMEZONES = sorted(zoneinfo.available_timezones())
+Mode = Literal["replay", "anniversary", "digest"]
+
+
+def make_post_embed(post: Post) -> discord.Embed:
+    laid = layout_post(post)
+    embed = discord.Embed(title=laid.title, description=laid.description, colour=discord.Colour.dark_teal())
+    if laid.footer:
+        embed.set_footer(text=laid.footer)
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_channels=True)
+class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_description=text("cmd.recap.description")):
+    def __init__(self, bot: SagaBot) -> None:
+        self.bot = bot
+        self.scheduler = RecapScheduler(bot.state_db, bot.index, clock=getattr(bot, "recap_clock", None))
+        self._task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="recap-scheduler")
+        self._task.add_done_callback(self._report_crash)
+
+    async def cog_unload(self) -> None:
+        self.scheduler.stop()
+        if self._task is not None:
+            self._task.cancel()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """The real check behind default_permissions, which a server can override."""
+        if interaction.permissions.manage_channels:
+            return True
+        await interaction.response.send_message(recap.describe_permission_needed(pick_locale(interaction.locale)),
+                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+    # --- commands --------------------------------------------------------------------------
+    @app_commands.command(name=text("cmd.recap_subscribe.name"), description=text("cmd.recap_subscribe.description"))
+    @app_commands.rename(channel=text("opt.channel.name"), time=text("opt.time.name"), timezone_name=text("opt.timezone.name"),
+                         mode=text("opt.mode.name"))
+    @app_commands.describe(channel=text("opt.channel.description"), time=text("opt.time.description"),
+                           timezone_name=text("opt.timezone.description"), mode=text("opt.mode.description"))
+    async def subscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None,
+                        time: app_commands.Range[str, 1, 10] | None = None,
+                        timezone_name: app_commands.Range[str, 1, 64] | None = None, mode: Mode | None = None) -> None:
+        locale = pick_locale(interaction.locale)
+        target = channel or interaction.channel
+        missing = self._find_missing_permissions(interaction, target)
+        if missing:
+            await self._answer(interaction, recap.describe_missing_permissions(missing, target.id, locale))
+            return
+        reply = await run_sync(recap.subscribe, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
+                               channel_id=target.id, post_locale=recap.pick_post_locale(str(interaction.guild_locale or "")),
+                               reply_locale=locale, now=self._now(), time_text=time, timezone_name=timezone_name, mode=mode,
+                               created_by=interaction.user.id)
+        self.scheduler.notify_changed()
+        await self._answer(interaction, reply.text)
+
+    @app_commands.command(name=text("cmd.recap_unsubscribe.name"), description=text("cmd.recap_unsubscribe.description"))
+    @app_commands.rename(channel=text("opt.channel.name"))
+    @app_commands.describe(channel=text("opt.channel.description"))
+    async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        reply = await run_sync(recap.unsubscribe, self.bot.state_db, guild_id=interaction.guild_id,
+                               channel_id=(channel or interaction.channel).id, reply_locale=pick_locale(interaction.locale))
+        self.scheduler.notify_changed()
+        await self._answer(interaction, reply.text)
+
+    @app_commands.command(name=text("cmd.recap_list.name"), description=text("cmd.recap_list.description"))
+    async def list(self, interaction: discord.Interaction) -> None:
+        reply = await run_sync(recap.list_recaps, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
+                               reply_locale=pick_locale(interaction.locale))
+        await self._answer(interaction, reply.text)
+
+    @app_commands.command(name=text("cmd.recap_pause.name"), description=text("cmd.recap_pause.description"))
+    @app_commands.rename(channel=text("opt.channel.name"))
+    @app_commands.describe(channel=text("opt.channel.description"))
+    async def pause(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        reply = await run_sync(recap.pause, self.bot.state_db, guild_id=interaction.guild_id, channel_id=(channel or interaction.channel).id,
+                               reply_locale=pick_locale(interaction.locale), now=self._now())
+        self.scheduler.notify_changed()
+        await self._answer(interaction, reply.text)
+
+    @app_commands.command(name=text("cmd.recap_resume.name"), description=text("cmd.recap_resume.description"))
+    @app_commands.rename(channel=text("opt.channel.name"))
+    @app_commands.describe(channel=text("opt.channel.description"))
+    async def resume(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        reply = await run_sync(recap.resume, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
+                               channel_id=(channel or interaction.channel).id, reply_locale=pick_locale(interaction.locale),
+                               now=self._now())
+        self.scheduler.notify_changed()
+        await self._answer(interaction, reply.text)
+
+    @app_commands.command(name=text("cmd.recap_preview.name"), description=text("cmd.recap_preview.description"))
+    @app_commands.rename(day=text("opt.day.name"))
+    @app_commands.describe(day=text("opt.day.description"))
+    async def preview(self, interaction: discord.Interaction, day: app_commands.Range[str, 1, 100] | None = None) -> None:
+        reply = await run_sync(recap.preview, self.bot.state_db, self.bot.index, reply_locale=pick_locale(interaction.locale),
+                               now=self._now(), day_text=day, channel_id=interaction.channel_id, guild_id=interaction.guild_id,
+                               post_locale=pick_locale(interaction.locale))
+        embed = make_post_embed(reply.post) if reply.post is not None else discord.utils.MISSING
+        await interaction.response.send_message(reply.text or None, embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @subscribe.autocomplete("timezone_name")
+    async def complete_timezone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        typed = current.replace(" ", "_").casefold()
+        found = [name for name in TIMEZONES if typed in name.casefold()] if typed else ["Europe/Paris", "UTC", "America/Los_Angeles"]
+        return [app_commands.Choice(name=name, value=name) for name in found[:25]]
+
+    # --- the scheduler's Discord side ------------------------------------------------------
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.scheduler.run(self._send)
+
+    async def _send(self, channel_id: int, post: Post, nonce: str) -> SendResult:
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            message = await channel.send(embed=make_post_embed(post), nonce=nonce, allowed_mentions=NO_MENTIONS)
+        except discord.RateLimited as error:
+            return SendResult(429, retry_after=error.retry_after)
+        except discord.HTTPException as error:
+            return SendResult(error.status, error.code)
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError):
+            return SendResult(None)
+        return SendResult(200, message_id=message.id)
+
+    def _report_crash(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the recap scheduler stopped", exc_info=task.exception())
+
+    def _now(self) -> datetime:
+        return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(timezone.utc)
+
+    def _find_missing_permissions(self, interaction: discord.Interaction, channel: object) -> list[str]:
+        guild = interaction.guild
+        if guild is None or guild.me is None or not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        granted = channel.permissions_for(guild.me)
+        return [name for name in recap.REQUIRED_PERMISSIONS if not getattr(granted, name)]
+
+    async def _answer(self, interaction: discord.Interaction, reply: str) -> None:
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: SagaBot) -> None:
+    await bot.add_cog(Recap(bot))

@@ -1,0 +1,216 @@
+"""Daily recaps through the loopback Discord stand-in: a subscription posts on time, survives a
+restart without a duplicate or a gap, and 403, 404, 429 and 500 are handled as documented."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+from bot.answering.index import SagaIndex, load_index
+from bot.client import SagaBot, open_bot_state
+from bot.recap import commands as recap
+from bot.settings import Settings
+
+from .discord_standin import CHANNEL_ID, GUILD_ID, DiscordStandIn, Recorded
+
+TOKEN = "MTAx.recap.secret"
+EPHEMERAL = 64
+PARIS = timezone(timedelta(hours=1))
+START = datetime(2024, 11, 16, 8, 0, tzinfo=PARIS)
+
+
+class JumpClock:
+    """Real time that a test can jump forward: every sleeper wakes at a jump and looks again."""
+
+    def __init__(self, start: datetime) -> None:
+        self._base, self._since = start.astimezone(timezone.utc), time.monotonic()
+        self._jumped = asyncio.Event()
+
+    def now(self) -> datetime:
+        return self._base + timedelta(seconds=time.monotonic() - self._since)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        # At most a short slice: a sleeper whose duration was computed just before a jump must
+        # look at the clock again soon (returning early is allowed: the scheduler re-checks).
+        try:
+            await asyncio.wait_for(self._jumped.wait(), min(max(0.0, seconds), 0.05))
+        except TimeoutError:
+            pass
+
+    def jump_to(self, moment: datetime) -> None:
+        self._base, self._since = moment.astimezone(timezone.utc), time.monotonic()
+        woken, self._jumped = self._jumped, asyncio.Event()
+        woken.set()
+
+
+@pytest.fixture(scope="session")
+def saga_index(saga_db_path: Path) -> SagaIndex:
+    return load_index(saga_db_path)
+
+
+@pytest.fixture
+async def standin(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordStandIn]:
+    fake = DiscordStandIn(guild_locale="fr")
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def settings(saga_db_path: Path, tmp_path: Path) -> Settings:
+    return Settings(root=tmp_path, data_dir=tmp_path, seeds_dir=tmp_path, saga_db=saga_db_path, state_db=tmp_path / "state.db",
+                    health_file=tmp_path / "health.json")
+
+
+async def start_bot(standin: DiscordStandIn, settings: Settings, index: SagaIndex, clock: JumpClock) -> tuple[SagaBot, asyncio.Task]:
+    bot = SagaBot(settings, index, open_bot_state(settings))
+    bot.recap_clock = clock
+    await bot.login(TOKEN)
+    standin._ready.clear()
+    runner = asyncio.create_task(bot.connect(reconnect=False))
+    await standin.wait_ready()
+    await asyncio.wait_for(bot.wait_until_ready(), 10)
+    return bot, runner
+
+
+async def stop_bot(bot: SagaBot, runner: asyncio.Task) -> None:
+    await bot.close()
+    await asyncio.gather(runner, return_exceptions=True)
+
+
+async def command(standin: DiscordStandIn, sub: str, options: list[dict] | None = None, permissions: str | None = None,
+                  locale: str = "fr") -> Recorded:
+    extra = {"permissions": permissions} if permissions is not None else {}
+    payload = standin.make_interaction("recap", options or [], subcommand_group=sub, locale=locale, **extra)
+    start = await standin.send_interaction(payload)
+    return await standin.wait_callback(payload, start)
+
+
+def posts(standin: DiscordStandIn, channel: int = CHANNEL_ID) -> list[Recorded]:
+    return [r for r in standin.find("POST", rf"^/channels/{channel}/messages$") if r.json and r.json.get("embeds")]
+
+
+async def wait_posts(standin: DiscordStandIn, count: int, timeout: float = 10) -> list[Recorded]:
+    deadline = time.monotonic() + timeout
+    while len([p for p in posts(standin) if p.status == 200]) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(posts(standin))} posts, wanted {count}")
+        await asyncio.sleep(0.05)
+    return posts(standin)
+
+
+async def test_a_subscription_posts_on_time_and_survives_a_restart(standin: DiscordStandIn, settings: Settings,
+                                                                  saga_index: SagaIndex) -> None:
+    clock = JumpClock(START)
+    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    reply = await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"},
+                                                 {"name": "timezone_name", "type": 3, "value": "Europe/Paris"}])
+    assert reply.json["data"]["flags"] & EPHEMERAL
+    await asyncio.sleep(0.3)
+    assert posts(standin) == []  # 08:00 in Paris: not yet
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    (first,) = await wait_posts(standin, 1)
+    embed = first.json["embeds"][0]
+    assert "17 novembre 2023" in embed["title"]
+    assert first.json["nonce"] and first.json["enforce_nonce"] is True
+    assert first.json["allowed_mentions"] == {"parse": []}
+
+    # Restart the same day: nothing is posted again.
+    await stop_bot(bot, runner)
+    clock.jump_to(START.replace(hour=9, minute=30))
+    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    await asyncio.sleep(0.5)
+    assert len(posts(standin)) == 1
+    # The next day at 09:00: the replay goes on where it was, once.
+    clock.jump_to(START.replace(day=17, hour=9, minute=0, second=5))
+    second = (await wait_posts(standin, 2))[1]
+    assert "18" in second.json["embeds"][0]["title"] and second.json["nonce"] != first.json["nonce"]
+    await asyncio.sleep(0.3)
+    assert len(posts(standin)) == 2
+    await stop_bot(bot, runner)
+
+
+@pytest.mark.parametrize(("status", "reason_words"), [(403, "permission"), (404, "n'existe plus (404)")])
+async def test_a_refusal_disables_the_subscription_with_its_reason(standin: DiscordStandIn, settings: Settings,
+                                                                   saga_index: SagaIndex, status: int, reason_words: str) -> None:
+    clock = JumpClock(START)
+    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"}])
+    standin.fail_next("POST", rf"^/channels/{CHANNEL_ID}/messages$", status, times=5)
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    await standin.wait_for(lambda r: r.method == "POST" and r.path.endswith("/messages") and r.status == status)
+    await asyncio.sleep(0.5)
+    attempts = [r for r in standin.find("POST", rf"^/channels/{CHANNEL_ID}/messages$") if r.status == status]
+    assert len(attempts) == 1  # never retried in a loop
+    listed = await command(standin, "list")
+    assert reason_words in listed.json["data"]["content"].lower()
+    await stop_bot(bot, runner)
+
+
+@pytest.mark.parametrize("status", [429, 500])
+async def test_a_transient_failure_is_retried_and_posts_once(standin: DiscordStandIn, settings: Settings,
+                                                             saga_index: SagaIndex, status: int) -> None:
+    clock = JumpClock(START)
+    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"}])
+    standin.fail_next("POST", rf"^/channels/{CHANNEL_ID}/messages$", status, retry_after=0.2)
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    delivered = await wait_posts(standin, 1, timeout=20)
+    failed, succeeded = delivered[0], delivered[-1]
+    assert failed.status == status and succeeded.status == 200
+    assert failed.json["nonce"] == succeeded.json["nonce"]
+    if status == 429:
+        assert succeeded.at - failed.at >= 0.2
+    await asyncio.sleep(0.3)
+    assert len([p for p in posts(standin) if p.status == 200]) == 1
+    await stop_bot(bot, runner)
+
+
+async def test_managing_recaps_needs_manage_channels(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
+    bot, runner = await start_bot(standin, settings, saga_index, JumpClock(START))
+    refused = await command(standin, "subscribe", permissions="0")
+    assert refused.json["data"]["flags"] & EPHEMERAL
+    rows = await asyncio.to_thread(recap.list_recaps, bot.state_db, bot.index, guild_id=GUILD_ID, reply_locale="en")
+    assert rows.subscriptions == [] or not rows.subscriptions
+    await stop_bot(bot, runner)
+
+
+async def test_preview_shows_a_day_only_to_the_member(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
+    bot, runner = await start_bot(standin, settings, saga_index, JumpClock(START))
+    reply = await command(standin, "preview", [{"name": "day", "type": 3, "value": "dimanche"}])
+    data = reply.json["data"]
+    assert data["flags"] & EPHEMERAL
+    assert "19 novembre 2023" in data["embeds"][0]["title"]
+    await stop_bot(bot, runner)
+
+
+async def test_a_thousand_channels_due_together_get_no_429(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
+    clock = JumpClock(START)
+    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    standin.limit(r"^/channels/\d+/messages$", 50)
+    channels = [CHANNEL_ID + n for n in range(1, 1001)]
+    for channel in channels:
+        await asyncio.to_thread(recap.subscribe, bot.state_db, bot.index, guild_id=GUILD_ID, channel_id=channel, post_locale="en",
+                                reply_locale="en", now=clock.now(), time_text="09:00", timezone_name="Europe/Paris")
+    bot.get_cog("Recap").scheduler.notify_changed()  # type: ignore[union-attr]
+    began = time.monotonic()
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    deadline = time.monotonic() + 90
+    while len([r for r in standin.find("POST", r"^/channels/\d+/messages$") if r.status == 200]) < len(channels):
+        assert time.monotonic() < deadline, "the fan-out did not finish in 90 s"
+        await asyncio.sleep(0.2)
+    elapsed = time.monotonic() - began
+    assert standin.rejected_429 == 0
+    assert elapsed >= (len(channels) - 50) / 50  # paced, not bursted
+    await stop_bot(bot, runner)
