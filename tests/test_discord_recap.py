@@ -14,6 +14,7 @@ import yarl
 
 from bot.answering.index import SagaIndex, load_index
 from bot.client import SagaBot, open_bot_state
+from bot.quiz.daily import make_daily_question
 from bot.recap import commands as recap
 from bot.settings import Settings
 
@@ -125,6 +126,24 @@ async def test_a_subscription_posts_on_time_and_survives_a_restart(standin: Disc
     assert "17 novembre 2023" in embed["title"]
     assert first.json["nonce"] and first.json["enforce_nonce"] is True
     assert first.json["allowed_mentions"] == {"parse": []}
+
+    # The question of the day, answered by a member alone.
+    (button,) = first.json["components"][0]["components"]
+    event_id = button["custom_id"].split(":", 1)[1]
+    post_message = standin._message(first.json, first, str(CHANNEL_ID))
+    asked = standin.make_interaction("", kind=3, message=post_message, locale="fr",
+                                     component={"custom_id": button["custom_id"], "component_type": 2})
+    shown = await standin.wait_callback(asked, await standin.send_interaction(asked))
+    assert shown.json["data"]["flags"] & EPHEMERAL
+    answers = shown.json["data"]["components"][0]["components"]
+    assert len(answers) == 4
+    question = make_daily_question(saga_index, event_id)
+    right = answers[question.right]["custom_id"]
+    ephemeral_message = {**post_message, "id": "960000000000000001", "components": shown.json["data"]["components"], "flags": 64}
+    answered = standin.make_interaction("", kind=3, message=ephemeral_message, locale="fr",
+                                        component={"custom_id": right, "component_type": 2})
+    judged = await standin.wait_callback(answered, await standin.send_interaction(answered))
+    assert judged.json["data"]["flags"] & EPHEMERAL and "✅" in judged.json["data"]["content"]
 
     # Restart the same day: nothing is posted again.
     await stop_bot(bot, runner)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import zoneinfo
 from datetime import datetime, timezone
 from typing import Literal
@@ -20,6 +21,7 @@ from discord.ext import commands
 
 from ..client import NO_MENTIONS, SagaBot
 from ..messages import say
+from ..quiz.daily import judge_daily_answer, make_daily_question, phrase_daily_question
 from ..recap import commands as recap
 from ..recap.delivery import SendResult
 from ..recap.layout import layout_post
@@ -31,6 +33,56 @@ from ..translator import pick_locale, text
 log = logging.getLogger("sagabot.recap")
 TIMEZONES = sorted(zoneinfo.available_timezones())
 Mode = Literal["replay", "anniversary", "digest"]
+
+
+class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-q:(?P<event>[a-z0-9-]+)"):
+    """The "question of the day" button under a post: asks its question to the member alone."""
+
+    def __init__(self, event_id: str, label: str = "?") -> None:
+        self.event_id = event_id
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"recap-q:{event_id}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyQuestion":
+        return cls(match["event"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        locale = pick_locale(interaction.locale)
+        question = await run_sync(make_daily_question, interaction.client.index, self.event_id)  # type: ignore[attr-defined]
+        if question is None:
+            await interaction.response.send_message(say("daily.none", locale), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        view = discord.ui.View(timeout=None)
+        for choice in range(len(question.choices)):
+            view.add_item(DailyAnswer(self.event_id, choice))
+        await interaction.response.send_message(phrase_daily_question(question, locale), view=view, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-a:(?P<event>[a-z0-9-]+):(?P<choice>\d)"):
+    """One answer to the question of the day; judged against the same question, rebuilt."""
+
+    def __init__(self, event_id: str, choice: int) -> None:
+        self.event_id, self.choice = event_id, choice
+        super().__init__(discord.ui.Button(label=str(choice + 1), custom_id=f"recap-a:{event_id}:{choice}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyAnswer":
+        return cls(match["event"], int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        locale = pick_locale(interaction.locale)
+        question = await run_sync(make_daily_question, interaction.client.index, self.event_id)  # type: ignore[attr-defined]
+        reply = say("daily.none", locale) if question is None else judge_daily_answer(question, self.choice, locale)
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def make_post_view(post: Post) -> discord.ui.View | None:
+    if post.quiz_event_id is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(DailyQuestion(post.quiz_event_id, recap.describe_quiz_button(post)))
+    return view
 
 
 def make_post_embed(post: Post) -> discord.Embed:
@@ -50,10 +102,12 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(DailyQuestion, DailyAnswer)
         self._task = asyncio.create_task(self._run(), name="recap-scheduler")
         self._task.add_done_callback(self._report_crash)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(DailyQuestion, DailyAnswer)
         self.scheduler.stop()
         if self._task is not None:
             self._task.cancel()
@@ -146,7 +200,8 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     async def _send(self, channel_id: int, post: Post, nonce: str) -> SendResult:
         channel = self.bot.get_partial_messageable(channel_id)
         try:
-            message = await channel.send(embed=make_post_embed(post), nonce=nonce, allowed_mentions=NO_MENTIONS)
+            view = make_post_view(post) or discord.utils.MISSING
+            message = await channel.send(embed=make_post_embed(post), view=view, nonce=nonce, allowed_mentions=NO_MENTIONS)
         except discord.RateLimited as error:
             return SendResult(429, retry_after=error.retry_after)
         except discord.HTTPException as error:
