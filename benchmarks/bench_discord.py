@@ -87,7 +87,6 @@ async def main(count: int) -> None:
         tmp = Path(folder)
         saga = ROOT / "var" / "saga.db"
         ensure_database(ROOT / "data", ROOT / "seeds", saga)
-        settings = Settings(tmp, ROOT / "data", ROOT / "seeds", saga, tmp / "state.db", tmp / "health.json")
         standin = DiscordStandIn()
         await standin.start()
         env = {**os.environ, "DISCORD_API_BASE": standin.api_base, "DISCORD_GATEWAY_URL": standin.gateway_url,

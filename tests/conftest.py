@@ -28,6 +28,14 @@ def saga_db_path(project: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     return path
 
 
+@pytest.fixture(scope="session")
+def saga_index(saga_db_path: Path):  # noqa: ANN201 - SagaIndex
+    """The in-memory index of the built saga database, as the bot and the console load it."""
+    from bot.answering.index import load_index
+
+    return load_index(saga_db_path)
+
+
 @pytest.fixture
 def saga_db(saga_db_path: Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(saga_db_path)

@@ -12,21 +12,17 @@ import pytest
 import yarl
 
 from bot.answering import engine
-from bot.answering.index import SagaIndex, load_index
+from bot.answering.index import SagaIndex
 from bot.answering.replies import render
-from bot.client import SagaBot, open_bot_state
+from bot.client import SagaBot
 from bot.health import check_health
 from bot.settings import Settings
 
+from .discord_harness import start_bot, stop_bot
 from .discord_standin import APPLICATION_ID, GUILD_ID, DiscordStandIn, Recorded
 
 TOKEN = "MTAx.standin.secret-token-value"
 EPHEMERAL = 64
-
-
-@pytest.fixture(scope="session")
-def saga_index(saga_db_path: Path) -> SagaIndex:
-    return load_index(saga_db_path)
 
 
 @pytest.fixture
@@ -44,14 +40,9 @@ async def live_bot(standin: DiscordStandIn, saga_index: SagaIndex, saga_db_path:
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(standin.gateway_url))
     settings = Settings(root=tmp_path, data_dir=tmp_path, seeds_dir=tmp_path, saga_db=saga_db_path,
                         state_db=tmp_path / "state.db", health_file=tmp_path / "health.json")
-    bot = SagaBot(settings, saga_index, open_bot_state(settings))
-    await bot.login(TOKEN)
-    runner = asyncio.create_task(bot.connect(reconnect=False))
-    await standin.wait_ready()
-    await asyncio.wait_for(bot.wait_until_ready(), 10)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     yield bot
-    await bot.close()
-    await asyncio.gather(runner, return_exceptions=True)
+    await stop_bot(bot, runner)
 
 
 def option(name: str, value: str, focused: bool = False) -> dict:

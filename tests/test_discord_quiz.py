@@ -2,7 +2,6 @@
 edits the question, the leaderboard reflects it, and it all survives a restart."""
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,34 +10,14 @@ import discord
 import pytest
 import yarl
 
-from bot.answering.index import SagaIndex, load_index
-from bot.client import SagaBot, open_bot_state
+from bot.answering.index import SagaIndex
 from bot.settings import Settings
 
+from .discord_harness import start_bot, stop_bot
 from .discord_standin import CHANNEL_ID, DiscordStandIn, Recorded
 
 TOKEN = "MTAx.quiz.secret"
 EPHEMERAL = 64
-
-
-@pytest.fixture(scope="session")
-def saga_index(saga_db_path: Path) -> SagaIndex:
-    return load_index(saga_db_path)
-
-
-async def start_bot(standin: DiscordStandIn, settings: Settings, index: SagaIndex) -> tuple[SagaBot, asyncio.Task]:
-    bot = SagaBot(settings, index, open_bot_state(settings))
-    await bot.login(TOKEN)
-    standin._ready.clear()
-    runner = asyncio.create_task(bot.connect(reconnect=False))
-    await standin.wait_ready()
-    await asyncio.wait_for(bot.wait_until_ready(), 10)
-    return bot, runner
-
-
-async def stop_bot(bot: SagaBot, runner: asyncio.Task) -> None:
-    await bot.close()
-    await asyncio.gather(runner, return_exceptions=True)
 
 
 @pytest.fixture
@@ -80,7 +59,7 @@ def posted_question(request: Recorded) -> bool:
 async def test_three_members_play_and_the_leaderboard_counts_it(standin: DiscordStandIn, settings: Settings,
                                                                saga_index: SagaIndex) -> None:
     french = standin.guild_locale == "fr"
-    bot, runner = await start_bot(standin, settings, saga_index)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     started = await send(standin, quiz_command(standin, "start", [{"name": "questions", "type": 4, "value": 5},
                                                                    {"name": "kind", "type": 3, "value": "who"}]))
     assert ("Quiz lancé" if french else "Quiz started") in started.json["data"]["content"]
@@ -124,14 +103,14 @@ async def test_three_members_play_and_the_leaderboard_counts_it(standin: Discord
 
     # Restart: the scores are still there.
     await stop_bot(bot, runner)
-    bot, runner = await start_bot(standin, settings, saga_index)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     after = await send(standin, quiz_command(standin, "leaderboard"))
     assert after.json["data"]["content"] == lines
     await stop_bot(bot, runner)
 
 
 async def test_only_the_starter_or_a_moderator_can_stop(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
-    bot, runner = await start_bot(standin, settings, saga_index)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     await send(standin, quiz_command(standin, "start"))
     denied = await send(standin, quiz_command(standin, "stop", user_index=1, permissions="0"))
     assert denied.json["data"]["flags"] & EPHEMERAL
@@ -144,7 +123,7 @@ async def test_only_the_starter_or_a_moderator_can_stop(standin: DiscordStandIn,
 
 async def test_a_button_of_a_quiz_that_no_longer_runs_says_so(standin: DiscordStandIn, settings: Settings,
                                                               saga_index: SagaIndex) -> None:
-    bot, runner = await start_bot(standin, settings, saga_index)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     # As Discord sends it: the clicked message with its buttons.
     buttons = [{"type": 1, "components": [{"type": 2, "style": 2, "label": "2", "custom_id": "quiz:9999:0:1"}]}]
     stale = standin._message({"content": "an old question", "components": buttons}, Recorded("POST", "/", {}, {}, None, [], 0.0),

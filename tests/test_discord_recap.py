@@ -12,12 +12,12 @@ import discord
 import pytest
 import yarl
 
-from bot.answering.index import SagaIndex, load_index
-from bot.client import SagaBot, open_bot_state
+from bot.answering.index import SagaIndex
 from bot.quiz.daily import make_daily_question
 from bot.recap import commands as recap
 from bot.settings import Settings
 
+from .discord_harness import start_bot, stop_bot
 from .discord_standin import CHANNEL_ID, GUILD_ID, DiscordStandIn, Recorded
 
 TOKEN = "MTAx.recap.secret"
@@ -53,11 +53,6 @@ class JumpClock:
         woken.set()
 
 
-@pytest.fixture(scope="session")
-def saga_index(saga_db_path: Path) -> SagaIndex:
-    return load_index(saga_db_path)
-
-
 @pytest.fixture
 async def standin(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordStandIn]:
     fake = DiscordStandIn(guild_locale="fr")
@@ -72,22 +67,6 @@ async def standin(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordStand
 def settings(saga_db_path: Path, tmp_path: Path) -> Settings:
     return Settings(root=tmp_path, data_dir=tmp_path, seeds_dir=tmp_path, saga_db=saga_db_path, state_db=tmp_path / "state.db",
                     health_file=tmp_path / "health.json")
-
-
-async def start_bot(standin: DiscordStandIn, settings: Settings, index: SagaIndex, clock: JumpClock) -> tuple[SagaBot, asyncio.Task]:
-    bot = SagaBot(settings, index, open_bot_state(settings))
-    bot.recap_clock = clock
-    await bot.login(TOKEN)
-    standin._ready.clear()
-    runner = asyncio.create_task(bot.connect(reconnect=False))
-    await standin.wait_ready()
-    await asyncio.wait_for(bot.wait_until_ready(), 10)
-    return bot, runner
-
-
-async def stop_bot(bot: SagaBot, runner: asyncio.Task) -> None:
-    await bot.close()
-    await asyncio.gather(runner, return_exceptions=True)
 
 
 async def command(standin: DiscordStandIn, sub: str, options: list[dict] | None = None, permissions: str | None = None,
@@ -114,7 +93,7 @@ async def wait_posts(standin: DiscordStandIn, count: int, timeout: float = 10) -
 async def test_a_subscription_posts_on_time_and_survives_a_restart(standin: DiscordStandIn, settings: Settings,
                                                                   saga_index: SagaIndex) -> None:
     clock = JumpClock(START)
-    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
     reply = await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"},
                                                  {"name": "timezone_name", "type": 3, "value": "Europe/Paris"}])
     assert reply.json["data"]["flags"] & EPHEMERAL
@@ -148,7 +127,7 @@ async def test_a_subscription_posts_on_time_and_survives_a_restart(standin: Disc
     # Restart the same day: nothing is posted again.
     await stop_bot(bot, runner)
     clock.jump_to(START.replace(hour=9, minute=30))
-    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
     await asyncio.sleep(0.5)
     assert len(posts(standin)) == 1
     # The next day at 09:00: the replay goes on where it was, once.
@@ -164,7 +143,7 @@ async def test_a_subscription_posts_on_time_and_survives_a_restart(standin: Disc
 async def test_a_refusal_disables_the_subscription_with_its_reason(standin: DiscordStandIn, settings: Settings,
                                                                    saga_index: SagaIndex, status: int, reason_words: str) -> None:
     clock = JumpClock(START)
-    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
     await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"}])
     standin.fail_next("POST", rf"^/channels/{CHANNEL_ID}/messages$", status, times=5)
     clock.jump_to(START.replace(hour=9, minute=0, second=5))
@@ -181,7 +160,7 @@ async def test_a_refusal_disables_the_subscription_with_its_reason(standin: Disc
 async def test_a_transient_failure_is_retried_and_posts_once(standin: DiscordStandIn, settings: Settings,
                                                              saga_index: SagaIndex, status: int) -> None:
     clock = JumpClock(START)
-    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
     await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"}])
     standin.fail_next("POST", rf"^/channels/{CHANNEL_ID}/messages$", status, retry_after=0.2)
     clock.jump_to(START.replace(hour=9, minute=0, second=5))
@@ -197,7 +176,7 @@ async def test_a_transient_failure_is_retried_and_posts_once(standin: DiscordSta
 
 
 async def test_managing_recaps_needs_manage_channels(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
-    bot, runner = await start_bot(standin, settings, saga_index, JumpClock(START))
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, JumpClock(START))
     refused = await command(standin, "subscribe", permissions="0")
     assert refused.json["data"]["flags"] & EPHEMERAL
     rows = await asyncio.to_thread(recap.list_recaps, bot.state_db, bot.index, guild_id=GUILD_ID, reply_locale="en")
@@ -206,7 +185,7 @@ async def test_managing_recaps_needs_manage_channels(standin: DiscordStandIn, se
 
 
 async def test_preview_shows_a_day_only_to_the_member(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
-    bot, runner = await start_bot(standin, settings, saga_index, JumpClock(START))
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, JumpClock(START))
     reply = await command(standin, "preview", [{"name": "day", "type": 3, "value": "dimanche"}])
     data = reply.json["data"]
     assert data["flags"] & EPHEMERAL
@@ -216,7 +195,7 @@ async def test_preview_shows_a_day_only_to_the_member(standin: DiscordStandIn, s
 
 async def test_a_thousand_channels_due_together_get_no_429(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
     clock = JumpClock(START)
-    bot, runner = await start_bot(standin, settings, saga_index, clock)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
     standin.limit(r"^/channels/\d+/messages$", 50)
     channels = [CHANNEL_ID + n for n in range(1, 1001)]
     for channel in channels:

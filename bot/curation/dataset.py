@@ -58,7 +58,7 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
         if document is None:
             return []
         if not isinstance(document, LocatedList):
-            problems.append(Problem(shown(path), getattr(document, "line", 1), f"expected a list of entries (lines starting with '- '), as in data/FORMAT.md"))
+            problems.append(Problem(shown(path), getattr(document, "line", 1), "expected a list of entries (lines starting with '- '), as in data/FORMAT.md"))
             return []
         result = []
         for index, raw in enumerate(document):
