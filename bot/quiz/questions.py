@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..answering.index import Source
+
 Kind = Literal["who", "when", "quote", "role", "order", "figures"]
 KindChoice = Literal["who", "when", "quote", "role", "order", "figures", "mixed"]
 Difficulty = Literal["easy", "medium", "hard"]
@@ -31,12 +33,8 @@ class Choice:
     label: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Passage:
-    """A verbatim passage of an article the question or its answer rests on."""
-
-    article: str
-    quote: str
+# A verbatim passage of an article the question or its answer rests on: the saga's own Source.
+Passage = Source
 
 
 @dataclass(frozen=True)
