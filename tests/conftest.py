@@ -122,6 +122,12 @@ hired:
       quote: "Satya Nadella a recruté Altman lundi."
 """,
     "quotes/1.yaml": "[]\n",
+    "calendar.yaml": """\
+anchor: "2023-11-17"
+anchor_source: {article: 900_tiny.txt, quote: "le vendredi 17 novembre"}
+span: {earliest: "2023-11-17", latest: "2023-11-30"}
+weekend: {earliest: "2023-11-18", latest: "2023-11-19"}
+""",
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ..saga.calendar import SAGA_DAYS, WEEKDAYS
+from ..saga.calendar import WEEKDAYS, shipped_calendar
 from .index import SagaIndex
 from .normalize import FALLBACK_LOCALE, Locale, fold, split_words
 from .phrasing import MONTHS, phrase_day
@@ -144,22 +144,24 @@ def _build_role_candidates(index: SagaIndex) -> list[_Candidate]:
 
 def _build_event_candidates(index: SagaIndex) -> list[_Candidate]:
     candidates = []
+    calendar = index.calendar or shipped_calendar()
     for event in index.events:
         names = {locale: f"{event.id} — {event.summary[locale]}" for locale in ("fr", "en")}
         words = frozenset(split_words(event.summary["en"]) + split_words(event.summary["fr"]))
         # Events of the saga's week come first when nothing is typed.
-        weight = 1.0 if (event.date.start or "").startswith("2023-11") else 0.0
+        weight = 1.0 if calendar.contains(event.date.start or "") else 0.0
         candidates.append(_Candidate(names, event.id, (event.id.replace("-", " "),), weight, words))
     return candidates
 
 
 def _build_day_candidates(index: SagaIndex) -> list[_Candidate]:
     candidates = []
-    for position, day in enumerate(SAGA_DAYS):
+    days = (index.calendar or shipped_calendar()).days
+    for position, day in enumerate(days):
         names = {locale: f"{phrase_day(day, locale)} ({day.isoformat()})" for locale in ("fr", "en")}
         keys = (day.isoformat(), WEEKDAYS["fr"][day.weekday()], WEEKDAYS["en"][day.weekday()],
                 f"{day.day} {fold(MONTHS['fr'][day.month - 1])}", f"{fold(MONTHS['en'][day.month - 1])} {day.day}")
-        candidates.append(_Candidate(names, day.isoformat(), keys, float(len(SAGA_DAYS) - position)))
+        candidates.append(_Candidate(names, day.isoformat(), keys, float(len(days) - position)))
     return candidates
 
 

@@ -111,7 +111,7 @@ def timeline(index: SagaIndex, text: str = "", locale: Locale | None = None, day
     """The events in order, of one day and/or one entity when given ("dimanche Murati")."""
     words = " ".join(part for part in (text, day or "", entity or "") if part)
     locale = locale or detect_locale(words)
-    moment_found = find_moment(day) if day else find_moment(text) if text else None
+    moment_found = find_moment(day, index.calendar) if day else find_moment(text, index.calendar) if text else None
     if day and moment_found is None:
         return _expect(command, locale, "timeline_day", asked=day)
     rest = entity if entity is not None else (moment_found.rest if moment_found and text else text)
@@ -128,10 +128,10 @@ def role(index: SagaIndex, text: str, locale: Locale | None = None, date: str | 
     locale = locale or detect_locale(f"{text} {date or ''}")
     if not text.strip() and not date:
         return _expect(command, locale, "role")
-    moment = parse_moment(date) if date else None
+    moment = parse_moment(date, index.calendar) if date else None
     if date and moment is None:
         return _expect(command, locale, "role_date", asked=date)
-    found = find_moment(text) if moment is None else None
+    found = find_moment(text, index.calendar) if moment is None else None
     rest = found.rest if found else text
     reading = read_names(index, rest)
     role_id = resolve_role(index, reading, rest)

@@ -14,12 +14,10 @@ from .answers import Answer
 from .index import Dispute, Figure, SagaIndex
 from .intents import Question
 from .normalize import DETERMINERS, STOPWORDS, TIME_WORDS, split_words, stem
-from .vocabulary import ASKED_UNITS, MEASURE_SYNONYMS
 
 # Verbs every kind of figure goes with ("how many did they say", « combien ont-ils annoncé »).
 GENERIC_ACTIONS = frozenset({"said", "reported", "announced"})
 QUANTITY_WORDS = frozenset({"combien", "nombre", "number", "many", "much", "amount", "montant", "quel", "quelle", "total"})
-_SYNONYM_STEMS = tuple(frozenset(stem(word) for word in group) for group in MEASURE_SYNONYMS)
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
     answer = Answer(command, "figure", question.locale, asked=question.text)
     scored = sorted(((_score(index, measure, words, question), measure) for measure in list_measures(index)),
                     key=lambda pair: -pair[0][0])
-    units = frozenset().union(*(ASKED_UNITS.get(word, frozenset()) for word in question.reading.words))
+    units = frozenset().union(*(index.lexicon.asked_units.get(word, frozenset()) for word in question.reading.words))
     if units:
         # "What percentage ...": only measures that have a figure in percent.
         scored = [pair for pair in scored if any(figure.unit in units for figure in pair[1].figures)]
@@ -138,7 +136,7 @@ def _build_measures(index: SagaIndex) -> list[Measure]:
         # The unit says what is counted too ("percent"), except "people", which every count of persons shares.
         unit_stems = {stem(figure.unit.lower()) for figure in figures if figure.unit != "people"}
         keywords = slug_stems | unit_stems
-        for group in _SYNONYM_STEMS:
+        for group in index.lexicon.synonym_stems:
             if group & (slug_stems | unit_stems):
                 keywords |= group
         context: set[str] = set()
@@ -164,7 +162,7 @@ def _build_measures(index: SagaIndex) -> list[Measure]:
 def _widen(index: SagaIndex, stems: frozenset[str]) -> frozenset[str]:
     """A dispute's words and their synonyms: « durée » also means "temps", "CEO" also « PDG »."""
     wider = set(stems)
-    for group in _SYNONYM_STEMS:
+    for group in index.lexicon.synonym_stems:
         if group & stems:
             wider |= group
     for alias, roles in index.role_aliases.items():

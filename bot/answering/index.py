@@ -18,7 +18,9 @@ import sqlite_utils
 from ..saga.dates import SagaDate
 from ..saga.roles import Tenure, role_history
 from .normalize import split_words, stem
-from .vocabulary import EXTRA_ACTION_WORDS, EXTRA_ENTITY_ALIASES, EXTRA_KNOWN_WORDS, EXTRA_ROLE_ALIASES
+from .retrieval import MeaningIndex, Scores, WordIndex, build_word_index, load_meaning, score_question
+from ..saga.calendar import SagaCalendar, load_calendar
+from .lexicon import Lexicon, load_lexicon
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,14 @@ class SagaIndex:
     entity_frequency: dict[str, int] = field(default_factory=dict)
     stem_frequency: dict[str, int] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    calendar: SagaCalendar | None = None
+    # names members use that the articles never write, per entity
+    nicknames: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # sentence vectors stored by `data build` (None for a database without them), BM25 over events
+    vectors: MeaningIndex | None = None
+    words: WordIndex | None = None
+    event_order: dict[str, int] = field(default_factory=dict)
     # derived views other modules build once on first use (e.g. the figures' measures)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -155,19 +165,37 @@ class SagaIndex:
             actions={row["id"]: {"fr": row["label_fr"], "en": row["label_en"]} for row in db["actions"].rows},
         )
         index.tenures = _load_tenures(db, index.roles)
+        index.lexicon = load_lexicon(db)
+        index.calendar = load_calendar(db)
+        index.nicknames = _load_nicknames(db)
         index._build_lookups(db)
+        index.vectors = load_meaning(db)
+        index.words = build_word_index([" ".join([e.summary["fr"], e.summary["en"], *(s.quote for s in e.sources)])
+                                        for e in index.events])
+        index.event_order = {event.id: position for position, event in enumerate(index.events)}
         return index
+
+    def score(self, text: str) -> Scores:
+        """How close every event is to `text`, by meaning and by words; remembered per text,
+        because one question is ranked several times on its way through the engine."""
+        remembered: dict[str, Scores] = self.cache.setdefault("scores", {})
+        found = remembered.get(text)
+        if found is None:
+            found = score_question(self.vectors, self.words or build_word_index([]), self.event_order, text,
+                                   [stem(word) for word in split_words(text)])
+            if len(remembered) > 256:
+                remembered.clear()
+            remembered[text] = found
+        return found
 
     def _build_lookups(self, db: sqlite_utils.Database) -> None:
         for entity in self.entities.values():
-            for alias in (*entity.aliases, *EXTRA_ENTITY_ALIASES.get(entity.id, ())):
+            for alias in (*entity.aliases, *self.nicknames.get(entity.id, ())):
                 self.entity_aliases.setdefault(" ".join(split_words(alias)), set()).add(entity.id)
         role_pairs = [(row["role"], row["alias"]) for row in db["role_aliases"].rows]
-        role_pairs += [(role, alias) for role, aliases in EXTRA_ROLE_ALIASES.items() if role in self.roles for alias in aliases]
         for role, alias in role_pairs:
             self.role_aliases.setdefault(" ".join(split_words(alias)), set()).add(role)
         word_pairs = [(row["action"], row["word"]) for row in db["action_words"].rows]
-        word_pairs += [(action, word) for action, words in EXTRA_ACTION_WORDS.items() if action in self.actions for word in words]
         for action, word in word_pairs:
             words = split_words(word)
             if words:
@@ -187,7 +215,7 @@ class SagaIndex:
         known = set(stem_frequency)
         for quote in self.quotes:
             known |= quote.stems
-        for phrase in [*self.entity_aliases, *self.role_aliases, *self.action_words, *EXTRA_KNOWN_WORDS]:
+        for phrase in [*self.entity_aliases, *self.role_aliases, *self.action_words, *self.lexicon.known_words]:
             known |= {stem(word) for word in phrase.split()}
         self.vocabulary = frozenset(known)
 
@@ -292,6 +320,14 @@ def _load_disputes(db: sqlite_utils.Database) -> list[Dispute]:
                 _stem_all(row["topic_fr"], row["topic_en"], *(c.claim["fr"] + " " + c.claim["en"] for c in claims[row["id"]])))
         for row in db["disputes"].rows_where(order_by="id")
     ]
+
+
+def _load_nicknames(db: sqlite_utils.Database) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    if "nicknames" in db.table_names():
+        for row in db["nicknames"].rows_where(order_by="entity_id, nickname"):
+            found[row["entity_id"]].append(row["nickname"])
+    return {entity_id: tuple(names) for entity_id, names in found.items()}
 
 
 def _load_tenures(db: sqlite_utils.Database, roles: dict[str, dict[str, str]]) -> list[Tenure]:

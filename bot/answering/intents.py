@@ -10,10 +10,10 @@ from rapidfuzz import fuzz, process
 
 from ..saga.dates import SagaDate
 from .index import SagaIndex
+from .lexicon import Lexicon
 from .moments import find_moment
 from .names import Reading, read_names
 from .normalize import Locale, drop_stopwords, detect_locale, fold, stem
-from .vocabulary import PROFILE_PHRASES, QUANTITY_PHRASES, REPLACE_NOUNS, REPLACE_WORDS, SPEECH_WORDS
 
 # Verbs too general to say what happened ("when did Altman go to Singapore"): neither an
 # action nor a word an event must contain.
@@ -78,20 +78,21 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
     quoted_match = _QUOTED.search(text)
     quoted = quoted_match.group("inner") if quoted_match else None
-    moment = find_moment(text)
+    moment = find_moment(text, index.calendar)
     rest = _cut_moment(text, moment.rest, moment.span) if moment else text
     reading = read_names(index, rest)
     actions = reading.actions
     words = reading.find_unexplained()
     # The nouns ("Altman's replacement", « le remplaçant de Murati ») name the successor; the
     # verbs need the word order to tell who replaced whom.
-    replace = any(word in REPLACE_WORDS - REPLACE_NOUNS for word in reading.words)
+    lexicon = index.lexicon
+    replace = any(word in lexicon.replace_words - lexicon.replace_nouns for word in reading.words)
     content, foreign = _sort_words(index, drop_stopwords([w for w in words if w not in GENERIC_WORDS]))
-    speech = any(word in SPEECH_WORDS for word in folded.split())
+    speech = any(word in lexicon.speech_words for word in folded.split())
     return Question(
         text=text,
         locale=locale or detect_locale(text),
-        kind=_classify(folded, reading, quoted, speech),
+        kind=_classify(lexicon, folded, reading, quoted, speech),
         reading=reading,
         moment=moment.date if moment else None,
         entities=reading.entities,
@@ -111,9 +112,9 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     )
 
 
-def _classify(folded: str, reading: Reading, quoted: str | None, speech: bool) -> str:
+def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | None, speech: bool) -> str:
     """The kind of question, decided by the first question word it uses."""
-    if any(re.search(rf"\b{phrase}\b", folded) for phrase in QUANTITY_PHRASES):
+    if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.quantity_phrases):
         return "figure"
     asks_who = _WHO.search(folded)
     if (quoted or speech) and (asks_who or quoted):
@@ -130,7 +131,7 @@ def _classify(folded: str, reading: Reading, quoted: str | None, speech: bool) -
     role_only = any(mention.roles and not mention.entities for mention in reading.mentions) and not _find_real_actions(reading)
     if asks_who and role_only:
         return "role"
-    if any(re.search(rf"\b{phrase}\b", folded) for phrase in PROFILE_PHRASES) and reading.entities and not _find_real_actions(reading):
+    if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.profile_phrases) and reading.entities and not _find_real_actions(reading):
         return "profile"
     if asks_who:
         return "who"

@@ -1,14 +1,14 @@
 """The moment a question names: « dimanche », "Nov 19", « le 20 novembre », "2023-11-17",
 « le week-end », "November 2022", "1985".
 
-Weekday names mean the days of the saga week (bot.saga.calendar): vendredi = 2023-11-17.
+Weekday names mean the days of the saga week (bot.saga.calendar, from data/calendar.yaml).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..saga.calendar import ANCHOR, WEEKDAYS, resolve_weekday
+from ..saga.calendar import WEEKDAYS, SagaCalendar, shipped_calendar
 from ..saga.dates import DateFormatError, SagaDate, parse_date, parse_point
 from .normalize import fold
 
@@ -45,41 +45,41 @@ class Moment:
     span: tuple[int, int]
 
 
-def find_moment(text: str) -> Moment | None:
+def find_moment(text: str, calendar: SagaCalendar | None = None) -> Moment | None:
     """The first moment `text` names, or None; the rest of the text is kept for the other matchers."""
     folded = fold(text)
     for pattern in _PATTERNS:
         match = pattern.search(folded)
         if match is None:
             continue
-        date = _build_date(match.groupdict())
+        date = _build_date(match.groupdict(), calendar or shipped_calendar())
         if date is not None:
             return Moment(date, (folded[: match.start()] + " " + folded[match.end():]).strip(), match.span())
     return None
 
 
-def parse_moment(text: str) -> SagaDate | None:
+def parse_moment(text: str, calendar: SagaCalendar | None = None) -> SagaDate | None:
     """The moment `text` names when it names nothing else ("dimanche", "2023-11-19"), else None."""
-    moment = find_moment(text)
+    moment = find_moment(text, calendar)
     if moment is None or re.sub(r"\b(le|the|on|at|du|en|in)\b|[^\w]", "", moment.rest):
         return None
     return moment.date
 
 
-def _build_date(groups: dict[str, str | None]) -> SagaDate | None:
+def _build_date(groups: dict[str, str | None], calendar: SagaCalendar) -> SagaDate | None:
     try:
         if groups.get("iso"):
             return parse_point(groups["iso"].upper().replace("Z", "+00:00") if "t" in groups["iso"] else groups["iso"])
         if groups.get("weekend"):
-            return parse_date({"earliest": "2023-11-18", "latest": "2023-11-19"})
-        year = int(groups["year"]) if groups.get("year") else ANCHOR.year
+            return calendar.weekend
+        year = int(groups["year"]) if groups.get("year") else calendar.anchor.year
         if year < 100:
             year += 2000
         month = MONTHS.get(groups.get("month") or "") or (int(groups["monthnumber"]) if groups.get("monthnumber") else None)
         if groups.get("day") and month:
             return parse_point(f"{year:04d}-{month:02d}-{int(groups['day']):02d}")
         if groups.get("weekday"):
-            day = resolve_weekday(groups["weekday"])
+            day = calendar.resolve_weekday(groups["weekday"])
             return parse_point(day.isoformat()) if day else None
         if month and groups.get("year"):
             return parse_point(f"{year:04d}-{month:02d}")

@@ -17,10 +17,6 @@ from .index import SagaIndex
 from .normalize import STOPWORDS, split_words_with_case, stem
 
 MAX_SPAN = 4
-# Aliases that are also everyday words: only a capitalised word means the entity
-# ("Jobs" the person, not "jobs").
-COMMON_WORD_ALIASES = frozenset({"jobs", "verge", "ignite", "scott", "head", "lead", "leader"})
-_PROTECTED_WORDS = STOPWORDS | {"openai"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +94,8 @@ def _find_mention_at(index: SagaIndex, tokens: list[tuple[str, bool]], start: in
     phrase = " ".join(word for word, _ in span)
     if length == 1 and (phrase in STOPWORDS or phrase.isdigit()):
         return None
-    if phrase in COMMON_WORD_ALIASES and not span[0][1]:
+    # An alias that is also an everyday word means the entity only capitalised ("Jobs", not "jobs").
+    if phrase in index.lexicon.everyday_words and not span[0][1]:
         entities: set[str] = set()
     else:
         entities = set(index.entity_aliases.get(phrase, ()))
@@ -113,7 +110,8 @@ def _find_mention_at(index: SagaIndex, tokens: list[tuple[str, bool]], start: in
         actions = set(index.action_stems.get(stem(phrase), ()))
     score = 100.0
     if fuzzy and not (entities or roles or actions):
-        if all(word in _PROTECTED_WORDS for word, _ in span):
+        # Words that are names as they are ("openai") are not misspellings of another name.
+        if all(word in STOPWORDS or word in index.entity_aliases for word, _ in span):
             return None
         entities, roles, score = _match_fuzzily(index, phrase)
     if not (entities or roles or actions):
@@ -133,8 +131,9 @@ def _match_fuzzily(index: SagaIndex, phrase: str) -> tuple[set[str], set[str], f
     cutoff = _choose_cutoff(phrase)
     if cutoff > 100:
         return set(), set(), 0.0
-    entity_match = _find_best_match(phrase, tuple(index.entity_aliases), cutoff)
-    role_match = _find_best_match(phrase, tuple(index.role_aliases), cutoff)
+    everyday = index.lexicon.everyday_words
+    entity_match = _find_best_match(phrase, tuple(index.entity_aliases), cutoff, everyday)
+    role_match = _find_best_match(phrase, tuple(index.role_aliases), cutoff, everyday)
     if entity_match and (not role_match or entity_match[1] >= role_match[1]):
         return set(index.entity_aliases[entity_match[0]]), set(), entity_match[1]
     if role_match:
@@ -143,11 +142,11 @@ def _match_fuzzily(index: SagaIndex, phrase: str) -> tuple[set[str], set[str], f
 
 
 @lru_cache(maxsize=4096)
-def _find_best_match(phrase: str, choices: tuple[str, ...], cutoff: float) -> tuple[str, float] | None:
+def _find_best_match(phrase: str, choices: tuple[str, ...], cutoff: float, everyday: frozenset[str]) -> tuple[str, float] | None:
     # Only choices with as many words as the phrase: "sam altmann" is compared with
     # "sam altman", not with "altman", so one word never swallows its neighbour.
     count = phrase.count(" ")
-    same_shape = [choice for choice in choices if choice.count(" ") == count and choice not in COMMON_WORD_ALIASES]
+    same_shape = [choice for choice in choices if choice.count(" ") == count and choice not in everyday]
     found = process.extractOne(phrase, same_shape, scorer=fuzz.ratio, score_cutoff=cutoff)
     return (found[0], found[1]) if found else None
 

@@ -14,7 +14,6 @@ from .answers import Answer
 from .index import Quote, SagaIndex
 from .names import read_names
 from .normalize import Locale, drop_stopwords, fold, split_words, stem
-from .vocabulary import SPEECH_WORDS
 
 # Below these, a quote is not what the asker had in mind.
 VERBATIM_SCORE = 88.0
@@ -74,7 +73,7 @@ def extract_spoken_words(text: str) -> str:
 def rank_quotes(index: SagaIndex, words: str) -> list[tuple[float, Quote]]:
     """Quotes scored 1.0 and above when they match the words well enough, best first."""
     folded = " ".join(split_words(words))
-    stems = [stem(word) for word in drop_stopwords(split_words(words)) if word not in SPEECH_WORDS]
+    stems = [stem(word) for word in drop_stopwords(split_words(words)) if word not in index.lexicon.speech_words]
     if len(folded) < 3 or not stems:
         return []
     scored = []

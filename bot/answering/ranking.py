@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..saga.calendar import SagaCalendar
 from ..saga.dates import SagaDate
 from .index import Event, SagaIndex
 from .intents import Question
 from .normalize import DETERMINERS, PREPOSITIONS, split_words, stem
 
-SAGA_WEEK = ("2023-11-17T00:00", "2023-11-30T23:59")
 # Events this far below the best confident one are not part of the answer (one more
 # matching entity or action word is worth more than this).
 MARGIN = 0.4
@@ -40,6 +40,7 @@ class _Asked:
     action_total: float
     content: dict[str, float]
     content_total: float
+    calendar: SagaCalendar | None
 
 
 def rank_events(index: SagaIndex, question: Question, entity_groups: list[frozenset[str]] | None = None,
@@ -63,6 +64,7 @@ def rank_events(index: SagaIndex, question: Question, entity_groups: list[frozen
         action_total=sum(weight for _, weight in actions),
         content=content,
         content_total=sum(content.values()),
+        calendar=index.calendar,
     )
     matches = []
     for event in events if events is not None else index.events:
@@ -118,7 +120,7 @@ def _score(question: Question, event: Event, asked: _Asked) -> Match | None:
     score = 2 * entity_score + action_score + word_bonus + text_score - 1.5 * missing
     if score <= 0 and not action_hit:
         return None
-    if SAGA_WEEK[0] <= (event.date.start or event.date.end or "") <= SAGA_WEEK[1]:
+    if asked.calendar is not None and asked.calendar.contains(event.date.start or event.date.end or ""):
         score += 0.3
     if event.hedged:
         score -= 0.2

@@ -14,12 +14,11 @@ from .index import Event, SagaIndex
 from .intents import Question
 from .names import Reading
 from .normalize import Locale, split_words
-from .vocabulary import REPLACE_WORDS
 
 # An interim CEO holds the CEO's post: asking for the CEO at a moment when there was only
 # an interim one answers with the interim one, labelled as such.
 STAND_INS = {"ceo": "interim-ceo"}
-ORGANISATION_KINDS = frozenset({"organisation", "group", "product", "conference"})
+ORGANISATION_KINDS = frozenset({"organisation", "product", "conference"})
 
 
 def resolve_role(index: SagaIndex, reading: Reading, text: str) -> str | None:
@@ -41,9 +40,14 @@ def find_qualifier(index: SagaIndex, reading: Reading) -> str | None:
     found = [
         (mention.end - mention.start, entity_id)
         for mention in reading.mentions for entity_id in sorted(mention.entities)
-        if (entity := index.entities.get(entity_id)) and entity.kind in ORGANISATION_KINDS and entity_id != "openai-board"
+        if (entity := index.entities.get(entity_id)) and _can_qualify(index, entity.id, entity.kind)
     ]
     return max(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def _can_qualify(index: SagaIndex, entity_id: str, kind: str) -> bool:
+    """Organisations qualify a post; a group (a board, the staff) only where the data has posts of it."""
+    return kind in ORGANISATION_KINDS or kind == "group" and any(t.of_entity == entity_id for t in index.tenures)
 
 
 def find_holders(index: SagaIndex, role: str, of_entity: str | None, moment: SagaDate | None) -> list[Tenure]:
@@ -106,7 +110,7 @@ def answer_replacement(index: SagaIndex, command: str, question: Question) -> An
             # "Who was CEO before Murati?" asks for her predecessor; "after Shear" for his successor.
             wants_predecessor = question.sequence == "before"
         else:
-            subject = question.mentions_before(entity_id, REPLACE_WORDS)
+            subject = question.mentions_before(entity_id, index.lexicon.replace_words)
             # "X replaced ..." or "... was replaced by X": X is the newcomer, asking for the predecessor.
             wants_predecessor = subject != question.passive if not question.by_whom else False
         pairs = _find_handovers(index, entity_id, wants_predecessor)

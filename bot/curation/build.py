@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ..saga import meaning
 from ..saga.dates import SagaDate
 from .checks import check_dataset, fold
 from .coverage import measure_coverage
@@ -21,7 +22,7 @@ from .dataset import Dataset, load_dataset
 from .problems import DataError
 
 # Bump when the tables change, so that existing databases are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 # Every table with its columns, primary key and foreign keys: the documented schema
@@ -33,6 +34,12 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
                   "title": str, "label_fr": str, "label_en": str, "text": str}, "seed", []),
     "entities": ({"id": str, "name": str, "kind": str, "description_fr": str, "description_en": str}, "id", []),
     "aliases": ({"entity_id": str, "alias": str, "folded": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")]),
+    # names members use that the articles never write (read in questions only)
+    "nicknames": ({"entity_id": str, "nickname": str, "folded": str}, ("entity_id", "nickname"), [("entity_id", "entities", "id")]),
+    # data/lexicon.yaml: `list` is the field, `key` the group (measure_synonyms) or unit (asked_units)
+    "lexicon": ({"list": str, "key": str, "position": int, "word": str}, ("list", "key", "position"), []),
+    # data/calendar.yaml: anchor, span, weekend, as dates of the data
+    "calendar": ({"key": str, "date": str, "date_precision": str, "date_start": str, "date_end": str}, "key", []),
     "role_kinds": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
     "role_aliases": ({"role": str, "alias": str, "folded": str}, ("role", "alias"), [("role", "role_kinds", "id")]),
     "actions": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
@@ -65,6 +72,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "dispute_events": ({"dispute_id": str, "event_id": str}, ("dispute_id", "event_id"),
                        [("dispute_id", "disputes", "id"), ("event_id", "events", "id")]),
     "ignored_sentences": ({"article": str, "sentence": str, "reason": str}, ("article", "sentence"), [("article", "articles", "seed")]),
+    # What each event, quote and entity means, as sentence vectors (bot.saga.meaning): one row
+    # per text (`field`: summary_fr, summary_en, source, text, en, description_fr, description_en).
+    "vectors": ({"owner": str, "id": str, "position": int, "field": str, "vector": bytes}, ("owner", "id", "position"), []),
 }
 
 
@@ -155,6 +165,14 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         {"entity_id": e.id, "alias": alias, "folded": fold(alias)}
         for e in sorted(dataset.entities, key=lambda e: e.id) for alias in sorted(set([e.name, *e.aliases]))
     ])
+    _insert(db, "nicknames", [
+        {"entity_id": e.id, "nickname": nickname, "folded": fold(nickname)}
+        for e in sorted(dataset.entities, key=lambda e: e.id) for nickname in sorted(set(e.nicknames))
+    ])
+    _insert(db, "lexicon", _lexicon_rows(dataset))
+    if dataset.calendar is not None:
+        _insert(db, "calendar", [{"key": key, **_date_columns("date", getattr(dataset.calendar, key))}
+                                 for key in ("anchor", "span", "weekend")])
     _insert(db, "role_kinds", [
         {"id": key, "label_fr": kind.label.fr, "label_en": kind.label.en} for key, kind in sorted(dataset.roles.items())
     ])
@@ -219,12 +237,48 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         {"key": "coverage_naming", "value": str(coverage.naming)},
         {"key": "coverage_uncited", "value": str(len(coverage.uncited))},
     ])
+    _insert(db, "vectors", _encode_rows(events, quotes, sorted(dataset.entities, key=lambda e: e.id)))
     db["events"].enable_fts(["summary_fr", "summary_en"], tokenize=FTS_TOKENIZER)
     db["quotes"].enable_fts(["text", "en"], tokenize=FTS_TOKENIZER)
     db["sources"].enable_fts(["quote"], tokenize=FTS_TOKENIZER)
     for table, columns in (("event_entities", ["entity_id"]), ("sources", ["article"]), ("figures", ["measure"]),
                            ("role_spells", ["role"]), ("aliases", ["folded"]), ("events", ["date_start"])):
         db[table].create_index(columns)
+
+
+def _lexicon_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    lexicon = dataset.lexicon
+    if lexicon is None:
+        return []
+    rows: list[dict[str, Any]] = []
+    for name in ("replace_words", "replace_nouns", "quantity_phrases", "speech_words", "profile_phrases", "everyday_words"):
+        rows += [{"list": name, "key": "", "position": i, "word": word} for i, word in enumerate(getattr(lexicon, name))]
+    for group, words in enumerate(lexicon.measure_synonyms):
+        rows += [{"list": "measure_synonyms", "key": str(group), "position": i, "word": word} for i, word in enumerate(words)]
+    for unit, words in sorted(lexicon.asked_units.items()):
+        rows += [{"list": "asked_units", "key": unit, "position": i, "word": word} for i, word in enumerate(words)]
+    return rows
+
+
+def _encode_rows(events: list[Any], quotes: list[Any], entities: list[Any]) -> list[dict[str, Any]]:
+    """Every text a question may be compared with by meaning, and its vector."""
+    texts: list[tuple[str, str, str, str]] = []
+    for e in events:
+        texts += [("event", e.id, "summary_fr", e.summary.fr), ("event", e.id, "summary_en", e.summary.en)]
+        texts += [("event", e.id, "source", s.quote) for s in e.sources]
+    for q in quotes:
+        texts += [("quote", q.id, "text", q.text)] + ([("quote", q.id, "en", q.en)] if q.en else [])
+    for n in entities:
+        texts += [("entity", n.id, "description_fr", f"{n.name} : {n.description.fr}"),
+                  ("entity", n.id, "description_en", f"{n.name}: {n.description.en}")]
+    vectors = meaning.encode([text for *_, text in texts])
+    rows: list[dict[str, Any]] = []
+    counters: dict[tuple[str, str], int] = {}
+    for (owner, key, field, _), vector in zip(texts, vectors):
+        position = counters.get((owner, key), 0)
+        counters[(owner, key)] = position + 1
+        rows.append({"owner": owner, "id": key, "position": position, "field": field, "vector": meaning.pack(vector)})
+    return rows
 
 
 def _spell_row(entity_id: str, index: int, spell: Any, event_dates: dict[str, SagaDate]) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Cross-checks that need the whole dataset: ids, references, verbatim quotes, role history."""
 from __future__ import annotations
 
+from datetime import date
+
 import unicodedata
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -28,6 +30,8 @@ def check_dataset(dataset: Dataset) -> list[Problem]:
     problems += _references(dataset)
     problems += _passages(dataset)
     problems += _role_spells(dataset)
+    problems += _calendar(dataset)
+    problems += _lexicon(dataset)
     return problems
 
 
@@ -138,6 +142,9 @@ def all_passages(dataset: Dataset) -> Iterator[CitedPassage]:
             yield CitedPassage(dispute, at + ("quote",), at + ("article",), claim.article, claim.quote, True)
     for ignored in dataset.ignored:
         yield CitedPassage(ignored, ("sentence",), ("article",), ignored.article, ignored.sentence, False)
+    if dataset.calendar is not None:
+        source = dataset.calendar.anchor_source
+        yield CitedPassage(dataset.calendar, ("anchor_source", "quote"), ("anchor_source", "article"), source.article, source.quote, True)
 
 
 def _passages(dataset: Dataset) -> Iterator[Problem]:
@@ -158,6 +165,44 @@ def _role_spells(dataset: Dataset) -> Iterator[Problem]:
             start, end = events.get(spell.from_event or ""), events.get(spell.until or "")
             if start and end and start.when.start and end.when.end and start.when.start > end.when.end:
                 yield _problem(entity, ("roles", index, "until"), f"the role ends ('{end.id}', {end.when.iso}) before it starts ('{start.id}', {start.when.iso}); swap or fix the events")
+
+
+def _calendar(dataset: Dataset) -> Iterator[Problem]:
+    """The anchor is one day, and the passage that gives it names that day and its weekday."""
+    calendar = dataset.calendar
+    if calendar is None:
+        return
+    anchor = calendar.anchor
+    if anchor.precision != "day" or not anchor.start:
+        yield _problem(calendar, ("anchor",), f"the anchor must be one day (YYYY-MM-DD), not {anchor.iso!r}")
+        return
+    from ..saga.calendar import WEEKDAYS
+
+    day = date.fromisoformat(anchor.start[:10])
+    words = set(fold(calendar.anchor_source.quote).replace("’", " ").split())
+    named = {names[day.weekday()] for names in WEEKDAYS.values()}
+    if not named & words or str(day.day) not in words:
+        yield _problem(calendar, ("anchor_source", "quote"), f"the passage should name the anchor's weekday and day ({' or '.join(sorted(named))} {day.day})")
+    for key in ("span", "weekend"):
+        span = getattr(calendar, key)
+        if span.start and span.end and not (span.start <= anchor.end <= span.end or key == "weekend"):
+            yield _problem(calendar, (key,), f"'{key}' ({span.iso}) should contain the anchor {anchor.iso}")
+
+
+def _lexicon(dataset: Dataset) -> Iterator[Problem]:
+    """Every unit the lexicon asks for is one a figure uses; no nickname names two entities."""
+    lexicon = dataset.lexicon
+    if lexicon is not None:
+        units = {figure.unit for event in dataset.events for figure in event.figures}
+        for unit in lexicon.asked_units:
+            if unit not in units:
+                yield _problem(lexicon, ("asked_units", unit), f"no figure is in '{unit}'; use one of {', '.join(sorted(units))}")
+    owner = {fold(alias): entity.id for entity in dataset.entities for alias in entity.aliases}
+    for entity in dataset.entities:
+        for index, nickname in enumerate(entity.nicknames):
+            other = owner.setdefault(fold(nickname), entity.id)
+            if other != entity.id:
+                yield _problem(entity, ("nicknames", index), f"nickname '{nickname}' also names '{other}'; a name must name one entity")
 
 
 def _suggest(value: str, known: set[str]) -> str:

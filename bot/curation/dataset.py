@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .model import ActionKind, Article, Dispute, Entity, Entry, Event, Ignored, Quote, RoleKind
+from .model import ActionKind, Article, Calendar, Dispute, Entity, Entry, Event, Ignored, Lexicon, Quote, RoleKind
 from .problems import DataError, Problem, display_path
 from .yamlfile import LocatedDict, LocatedList, line_at, load_yaml
 
@@ -26,6 +26,8 @@ class Dataset:
     quotes: list[Quote] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
+    lexicon: Lexicon | None = None
+    calendar: Calendar | None = None
     texts: dict[str, str] = field(default_factory=dict)
     seed_paths: dict[str, str] = field(default_factory=dict)
 
@@ -81,6 +83,15 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
                 result[str(key)] = item
         return result
 
+    def single(path: Path, model: type[E], required: bool = True) -> E | None:
+        document = read(path, required)
+        if document is None:
+            return None
+        if not isinstance(document, LocatedDict):
+            problems.append(Problem(shown(path), getattr(document, "line", 1), "expected a mapping of field: value, as in data/FORMAT.md"))
+            return None
+        return _validate(model, document, shown(path), document, (), problems)
+
     dataset.articles = entries(data_dir / "articles.yaml", Article)
     dataset.entities = entries(data_dir / "entities.yaml", Entity)
     dataset.roles = vocabulary(data_dir / "roles.yaml", RoleKind)
@@ -89,6 +100,8 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
         dataset.events.extend(entries(path, Event))
     for path in sorted((data_dir / "quotes").glob("*.yaml")):
         dataset.quotes.extend(entries(path, Quote))
+    dataset.lexicon = single(data_dir / "lexicon.yaml", Lexicon, required=False)
+    dataset.calendar = single(data_dir / "calendar.yaml", Calendar)
     dataset.disputes = entries(data_dir / "disputes.yaml", Dispute, required=False)
     dataset.ignored = entries(data_dir / "ignored.yaml", Ignored, required=False)
     if not dataset.events:

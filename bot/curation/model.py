@@ -81,6 +81,9 @@ class Entity(Entry):
     name: Text
     kind: EntityKind
     aliases: Annotated[list[Text], Field(min_length=1)]
+    # What members call it that the articles never write ("sama", "the ChatGPT maker"): read in
+    # questions, never used to find the entity in the articles (coverage).
+    nicknames: list[Text] = []
     description: Bilingual
     roles: list[RoleSpell] = []
 
@@ -151,3 +154,36 @@ class RoleKind(Entry):
 class ActionKind(Entry):
     label: Bilingual
     words: list[Text] = []
+
+
+class Lexicon(Entry):
+    """How members ask, beyond the words of the articles: the words that tell what a question
+    asks for. They widen how questions are read; they never add a fact."""
+
+    # "who replaced", « remplaçant »: answered from role history; the nouns name the successor
+    replace_words: list[Text] = []
+    replace_nouns: list[Text] = []
+    # "how many", « combien »: a figure is asked
+    quantity_phrases: list[Text] = []
+    # "said", « a dit »: a speaker or words are asked
+    speech_words: list[Text] = []
+    # "who is", « qui est »: a profile is asked
+    profile_phrases: list[Text] = []
+    # aliases that are also everyday words ("jobs", "head"): only capitalised do they name the entity
+    everyday_words: list[Text] = []
+    # words that mean the same measure: a figure whose measure names one is found by any
+    measure_synonyms: list[list[Text]] = []
+    # the unit a word asks for: "percentage" → percent, « jours » → days
+    asked_units: dict[str, list[Text]] = {}
+
+
+class Calendar(Entry):
+    """Which dates the saga's relative words mean."""
+
+    # the day the articles' weekday names are counted from, and the words that say so
+    anchor: When
+    anchor_source: Passage
+    # the saga's own days: an event within them is what a member most likely asks about
+    span: When
+    # « le week-end »
+    weekend: When

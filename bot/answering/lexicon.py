@@ -1,0 +1,68 @@
+"""The words that tell what a question asks for, read from the saga database (data/lexicon.yaml).
+
+Folded the way questions are ("remplaçant" → "remplacant", "c'est qui" → "c est qui"), so
+that a maintainer may write them with accents and apostrophes.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from .normalize import fold, stem
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    replace_words: frozenset[str] = frozenset()
+    replace_nouns: frozenset[str] = frozenset()
+    quantity_phrases: tuple[str, ...] = ()
+    speech_words: frozenset[str] = frozenset()
+    profile_phrases: tuple[str, ...] = ()
+    # aliases that are also everyday words: only a capitalised one means the entity
+    everyday_words: frozenset[str] = frozenset()
+    measure_synonyms: tuple[frozenset[str], ...] = ()
+    # a word of a question → the units it asks for ("percentage" → {"percent"})
+    asked_units: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def synonym_stems(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(stem(word) for word in group) for group in self.measure_synonyms)
+
+    @property
+    def known_words(self) -> tuple[str, ...]:
+        """Words of questions that are not in the articles but that the engine understands."""
+        return tuple(word for group in self.measure_synonyms for word in group) + self.quantity_phrases
+
+
+def fold_phrase(text: str) -> str:
+    """A phrase as it appears in a folded question: lowercase, no accents, words split on anything else."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
+
+
+def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
+    if "lexicon" not in db.table_names():
+        return Lexicon()
+    lists: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[str]] = defaultdict(list)
+    units: dict[str, set[str]] = defaultdict(set)
+    for row in db["lexicon"].rows_where(order_by="list, key, position"):
+        word = fold_phrase(row["word"])
+        if row["list"] == "measure_synonyms":
+            groups[row["key"]].append(word)
+        elif row["list"] == "asked_units":
+            units[word].add(row["key"])
+        else:
+            lists[row["list"]].append(word)
+    return Lexicon(
+        replace_words=frozenset(lists["replace_words"]),
+        replace_nouns=frozenset(lists["replace_nouns"]),
+        quantity_phrases=tuple(lists["quantity_phrases"]),
+        speech_words=frozenset(lists["speech_words"]),
+        profile_phrases=tuple(lists["profile_phrases"]),
+        everyday_words=frozenset(lists["everyday_words"]),
+        measure_synonyms=tuple(frozenset(words) for _, words in sorted(groups.items(), key=lambda pair: int(pair[0]))),
+        asked_units={word: frozenset(found) for word, found in units.items()},
+    )
