@@ -63,7 +63,12 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         return _say_unknown(command, question, matches)
     people: list[str] = []
     for match in found:
-        people += [person for person in _pick_answer_side(question, match.event, groups) if person not in people]
+        people += [person for person in _pick_answer_side(question, match.event) if person not in people]
+    # The answer is the one the question does not already name ("who wrote it with Sutskever?").
+    named = set(question.entities)
+    if people and all(person in named for person in people):
+        return _say_unknown(command, question, matches)
+    people = [person for person in people if person not in named]
     events = [match.event for match in found][:MAX_EVENTS]
     return _attach_disputes(index, Answer(command, "who", question.locale, asked=description, people=people,
                                           events=events, date=events[0].date))
@@ -270,13 +275,15 @@ def _find_qualifier_after(index: SagaIndex, question: Question, end: int) -> str
     return None
 
 
-def _pick_answer_side(question: Question, event: Event, groups: list[frozenset[str]]) -> tuple[str, ...]:
-    """The actors or the targets, whichever side the question asks about."""
+def _pick_answer_side(question: Question, event: Event) -> tuple[str, ...]:
+    """The actors or the targets, whichever side the question asks about: the side the
+    question does not name (a role it names, "the president who resigned", describes the
+    answer and does not count as naming it)."""
     if question.by_whom:
         return event.actors
     if question.passive:
         return event.targets or event.actors
-    named = set().union(*groups) if groups else set()
+    named = set(question.entities)
     if named & set(event.actors) and event.targets and not named & set(event.targets):
         return event.targets
     return event.actors

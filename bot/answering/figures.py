@@ -17,6 +17,10 @@ from .normalize import DETERMINERS, STOPWORDS, TIME_WORDS, split_words, stem
 
 # Verbs every kind of figure goes with ("how many did they say", « combien ont-ils annoncé »).
 GENERIC_ACTIONS = frozenset({"said", "reported", "announced"})
+# A figure found by meaning alone: this close to the question, and this far ahead of the next
+# measure (chosen on the dev split, benchmarks/eval_answers.py).
+FIGURE_MEANING_ACCEPT = 0.35
+FIGURE_MEANING_LEAD = 0.03
 QUANTITY_WORDS = frozenset({"combien", "nombre", "number", "many", "much", "amount", "montant", "quel", "quelle", "total"})
 
 
@@ -47,13 +51,19 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
     answer = Answer(command, "figure", question.locale, asked=question.text)
     scored = sorted(((_score(index, measure, words, question), measure) for measure in list_measures(index)),
                     key=lambda pair: -pair[0][0])
-    units = frozenset().union(*(index.lexicon.asked_units.get(word, frozenset()) for word in question.reading.words))
+    units = _find_asked_units(index, question)
     if units:
         # "What percentage ...": only measures that have a figure in percent.
         scored = [pair for pair in scored if any(figure.unit in units for figure in pair[1].figures)]
+    chosen: list[Measure] = []
     if scored and scored[0][0][1] and not question.foreign:
         best = scored[0][0][0]
         chosen = [measure for (score, confident), measure in scored if confident and score >= best - 0.01]
+    elif scored:
+        # No rule names what is counted ("how many staffers threatened to quit?"): the measure
+        # whose events mean most nearly what is asked, when it clearly does.
+        chosen = _choose_by_meaning(index, question, [measure for _, measure in scored])
+    if chosen:
         answer.figures = [figure for measure in chosen for figure in measure.figures if not units or figure.unit in units]
         events = list(dict.fromkeys(figure.event_id for figure in answer.figures))
         answer.events = [index.events_by_id[e] for e in events if e in index.events_by_id]
@@ -74,29 +84,52 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
     return answer
 
 
+def _find_asked_units(index: SagaIndex, question: Question) -> frozenset[str]:
+    """The unit the question counts in: the words of its quantity phrase and the two after it
+    ("how many *users* did ChatGPT get in under a year" asks for users, not years; « combien
+    de *jours* »), or a percent sign."""
+    if "%" in question.text:
+        return frozenset({"percent"})
+    words = question.folded.split()
+    asked = index.lexicon.asked_units
+    for phrase in index.lexicon.quantity_phrases:
+        size = len(phrase.split())
+        for start in range(len(words) - size + 1):
+            if words[start:start + size] == phrase.split():
+                following = [w for w in words[start:start + size + 3] if w not in ("de", "d", "of", "des")]
+                return frozenset().union(*(asked.get(word, frozenset()) for word in following[: size + 2]))
+    return frozenset().union(*(asked.get(word, frozenset()) for word in question.reading.words))
+
+
+def _choose_by_meaning(index: SagaIndex, question: Question, measures: list[Measure]) -> list[Measure]:
+    closeness = index.score(question.text).meaning
+    if not len(closeness):
+        return []
+
+    def meaning_of(measure: Measure) -> float:
+        positions = [index.event_order[f.event_id] for f in measure.figures if f.event_id in index.event_order]
+        return max((float(closeness[p]) for p in positions), default=0.0)
+
+    ranked = sorted(((meaning_of(measure), measure) for measure in measures), key=lambda pair: -pair[0])
+    if not ranked or ranked[0][0] < FIGURE_MEANING_ACCEPT:
+        return []
+    best, measure = ranked[0]
+    if _contradicts(index, measure, question):
+        return []
+    # Meaning finds the measure, but what is counted must still be said in its words or context.
+    stop = (STOPWORDS - TIME_WORDS) | QUANTITY_WORDS
+    named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    counted = {stem(w) for w in question.reading.words if w not in stop and len(w) > 2} - named
+    if not counted & (measure.keywords | measure.context):
+        return []
+    if len(ranked) > 1 and best - ranked[1][0] < FIGURE_MEANING_LEAD:
+        return []
+    return [measure]
+
+
 def _score(index: SagaIndex, measure: Measure, words: list[str], question: Question) -> tuple[float, bool]:
-    if not words:
+    if not words or _contradicts(index, measure, question):
         return 0.0, False
-    # A named entity the measure's events do not involve means another measure, not this one.
-    verbs = {stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions}
-    acting = bool(verbs & measure.summaries)
-    for entity_id in question.entities:
-        names = {stem(w) for alias in _aliases(index, entity_id) for w in split_words(alias)}
-        # Among the measure's actors and targets, in its very name ("openai-headcount"), or
-        # beside the asked verb in its summary ("ready to *join Microsoft*"); a mention in
-        # passing ("after Microsoft's announcement") is not what is counted.
-        if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries):
-            return 0.0, False
-    # So does an action the measure's events do not tell: "how many people did Microsoft
-    # hire?" is not answered by OpenAI's headcount.
-    words_read = question.reading.words
-    for mention in question.reading.mentions:
-        if not mention.actions or not mention.actions - GENERIC_ACTIONS:
-            continue
-        if mention.start > 0 and words_read[mention.start - 1] in DETERMINERS:
-            continue  # "the letter": a thing the figure is about, not something done
-        if not (mention.actions & measure.actions or stem(mention.text.split()[-1]) in measure.keywords | measure.context):
-            return 0.0, False
     # What is counted must be named by a word of its own, not only by a name ("Microsoft" is in
     # `defectors-to-microsoft`, but "how many employees does Microsoft have?" is not about defectors).
     named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
@@ -107,6 +140,31 @@ def _score(index: SagaIndex, measure: Measure, words: list[str], question: Quest
     score = keyword_hits + 0.4 * context_hits - 0.05 * measure.size
     covered = (keyword_hits + context_hits) / len(words)
     return score, keyword_hits >= 1 and covered >= 0.5
+
+
+def _contradicts(index: SagaIndex, measure: Measure, question: Question) -> bool:
+    """The question names an entity or an action that the measure's events do not involve."""
+    # A named entity the measure's events do not involve means another measure, not this one.
+    verbs = {stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions}
+    acting = bool(verbs & measure.summaries)
+    for entity_id in question.entities:
+        names = {stem(w) for alias in _aliases(index, entity_id) for w in split_words(alias)}
+        # Among the measure's actors and targets, in its very name ("openai-headcount"), or
+        # beside the asked verb in its summary ("ready to *join Microsoft*"); a mention in
+        # passing ("after Microsoft's announcement") is not what is counted.
+        if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries):
+            return True
+    # So does an action the measure's events do not tell: "how many people did Microsoft
+    # hire?" is not answered by OpenAI's headcount.
+    words_read = question.reading.words
+    for mention in question.reading.mentions:
+        if not mention.actions or not mention.actions - GENERIC_ACTIONS:
+            continue
+        if mention.start > 0 and words_read[mention.start - 1] in DETERMINERS:
+            continue  # "the letter": a thing the figure is about, not something done
+        if not (mention.actions & measure.actions or stem(mention.text.split()[-1]) in measure.keywords | measure.context):
+            return True
+    return False
 
 
 def _find_closest_dispute(index: SagaIndex, words: list[str]) -> Dispute | None:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from ..saga.dates import SagaDate
 from .index import SagaIndex
-from .lexicon import Lexicon
+from .lexicon import Lexicon, respell
 from .moments import find_moment
 from .names import Reading, read_names
 from .normalize import Locale, drop_stopwords, detect_locale, fold, stem
@@ -74,7 +74,7 @@ class Question:
 
 def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> Question:
     """Everything the engine needs to know about `text`."""
-    text = text.strip()
+    text = respell(index.lexicon, text.strip())
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
     quoted_match = _QUOTED.search(text)
     quoted = quoted_match.group("inner") if quoted_match else None

@@ -21,6 +21,8 @@ class Lexicon:
     quantity_phrases: tuple[str, ...] = ()
     speech_words: frozenset[str] = frozenset()
     profile_phrases: tuple[str, ...] = ()
+    # a hurried spelling → the word it stands for ("wat" → "what")
+    spellings: dict[str, str] = field(default_factory=dict)
     # aliases that are also everyday words: only a capitalised one means the entity
     everyday_words: frozenset[str] = frozenset()
     measure_synonyms: tuple[frozenset[str], ...] = ()
@@ -37,6 +39,19 @@ class Lexicon:
         return tuple(word for group in self.measure_synonyms for word in group) + self.quantity_phrases
 
 
+_TOKEN = re.compile(r"(?<![\w'’-])[\w]+(?![\w'’-])")
+
+
+def respell(lexicon: Lexicon, text: str) -> str:
+    """`text` with hurried spellings replaced by the words they stand for: "wat happend" →
+    "what happened", « c koi » → « c'est quoi ». Whole words only; an apostrophe or dash
+    joined to a word keeps it as it is ("c'est", "e-mail")."""
+    if not lexicon.spellings:
+        return text
+    replaced = _TOKEN.sub(lambda match: lexicon.spellings.get(match.group(0).casefold(), match.group(0)), text)
+    return re.sub(r"\s{2,}", " ", replaced).strip()
+
+
 def fold_phrase(text: str) -> str:
     """A phrase as it appears in a folded question: lowercase, no accents, words split on anything else."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
@@ -48,9 +63,12 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
     lists: dict[str, list[str]] = defaultdict(list)
     groups: dict[str, list[str]] = defaultdict(list)
     units: dict[str, set[str]] = defaultdict(set)
+    spellings: dict[str, str] = {}
     for row in db["lexicon"].rows_where(order_by="list, key, position"):
         word = fold_phrase(row["word"])
-        if row["list"] == "measure_synonyms":
+        if row["list"] == "spellings":
+            spellings[row["key"].casefold()] = row["word"]
+        elif row["list"] == "measure_synonyms":
             groups[row["key"]].append(word)
         elif row["list"] == "asked_units":
             units[word].add(row["key"])
@@ -63,6 +81,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
         speech_words=frozenset(lists["speech_words"]),
         profile_phrases=tuple(lists["profile_phrases"]),
         everyday_words=frozenset(lists["everyday_words"]),
+        spellings=spellings,
         measure_synonyms=tuple(frozenset(words) for _, words in sorted(groups.items(), key=lambda pair: int(pair[0]))),
         asked_units={word: frozenset(found) for word, found in units.items()},
     )

@@ -253,6 +253,8 @@ def _lexicon_rows(dataset: Dataset) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for name in ("replace_words", "replace_nouns", "quantity_phrases", "speech_words", "profile_phrases", "everyday_words"):
         rows += [{"list": name, "key": "", "position": i, "word": word} for i, word in enumerate(getattr(lexicon, name))]
+    for variant, word in sorted(lexicon.spellings.items()):
+        rows.append({"list": "spellings", "key": variant, "position": 0, "word": word})
     for group, words in enumerate(lexicon.measure_synonyms):
         rows += [{"list": "measure_synonyms", "key": str(group), "position": i, "word": word} for i, word in enumerate(words)]
     for unit, words in sorted(lexicon.asked_units.items()):

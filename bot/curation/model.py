@@ -160,6 +160,8 @@ class Lexicon(Entry):
     """How members ask, beyond the words of the articles: the words that tell what a question
     asks for. They widen how questions are read; they never add a fact."""
 
+    # words typed in a hurry → the word they stand for ("wat" → "what", « koi » → « quoi »; "" drops it)
+    spellings: dict[str, str] = {}
     # "who replaced", « remplaçant »: answered from role history; the nouns name the successor
     replace_words: list[Text] = []
     replace_nouns: list[Text] = []
