@@ -26,6 +26,7 @@ from .tenures import answer_replacement, answer_role, answer_roles_of, find_hold
 
 COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "help")
 MAX_EVENTS = 5
+WHAT_EVENTS = 3
 
 
 def help_answer(locale: Locale) -> Answer:
@@ -243,7 +244,10 @@ def _search(index: SagaIndex, command: str, question: Question) -> Answer:
     found = select_answers(matches)
     if not found:
         return _say_unknown(command, question, matches)
-    events = [match.event for match in found][:MAX_EVENTS]
+    # What, why, where: the answer is in the best events' summaries and passages, so the
+    # next best ones that are as consistent with the question come along as support.
+    found += [match for match in matches[1:WHAT_EVENTS] if match.consistent and match not in found]
+    events = [match.event for match in found][:WHAT_EVENTS]
     return _attach_disputes(index, Answer(command, "what", question.locale, asked=question.text, events=events,
                                           people=list(events[0].actors), date=events[0].date))
 

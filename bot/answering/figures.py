@@ -120,7 +120,7 @@ def _choose_by_meaning(index: SagaIndex, question: Question, measures: list[Meas
     stop = (STOPWORDS - TIME_WORDS) | QUANTITY_WORDS
     named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
     counted = {stem(w) for w in question.reading.words if w not in stop and len(w) > 2} - named
-    if not counted & (measure.keywords | measure.context):
+    if not counted & (measure.keywords | measure.context) or not _names_what_is_counted(index, measure, list(counted)):
         return []
     if len(ranked) > 1 and best - ranked[1][0] < FIGURE_MEANING_LEAD:
         return []
@@ -135,11 +135,29 @@ def _score(index: SagaIndex, measure: Measure, words: list[str], question: Quest
     named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
     if not any(word in measure.keywords and word not in named for word in words):
         return 0.0, False
+    if not _names_what_is_counted(index, measure, words):
+        return 0.0, False
     keyword_hits = sum(word in measure.keywords for word in words)
     context_hits = sum(word in measure.context and word not in measure.keywords for word in words)
     score = keyword_hits + 0.4 * context_hits - 0.05 * measure.size
     covered = (keyword_hits + context_hits) / len(words)
     return score, keyword_hits >= 1 and covered >= 0.5
+
+
+def _names_what_is_counted(index: SagaIndex, measure: Measure, words: list[str]) -> bool:
+    """The measure's own words (its slug, less names and generic words such as "duration") are
+    asked for, or their synonyms: "how many days was Shear CEO?" is not the length of his
+    30-day *plan*."""
+    named = {stem(w) for entity_id in measure.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    generic = {stem(word) for word in index.lexicon.generic_measure_words}
+    own = {stem(word) for word in measure.slug.split("-")} - named - generic
+    if not own:
+        return True
+    wanted = set(own)
+    for group in index.lexicon.synonym_stems:
+        if group & own:
+            wanted |= group
+    return bool(wanted & set(words))
 
 
 def _contradicts(index: SagaIndex, measure: Measure, question: Question) -> bool:

@@ -29,7 +29,7 @@ _PASSIVE_EN = re.compile(r"\b(?:was|were|been|got|get|gets|is|are|being)\s+(?:\w
 _PASSIVE_FR = re.compile(r"\b(?:ete|etee|etes|etees|s est fait|s est fait|se sont fait|s etait fait)\s+(?:\w+ment\s+)?(?P<verb>\w+)")
 _BY_WHOM = re.compile(r"\b(?:by whom|par qui|who by)\b")
 _WHO = re.compile(r"\b(?:who|whom|qui|quelle personne|which person|lequel|laquelle|lesquels)\b")
-_WHEN = re.compile(r"\b(?:when|quand|what time|what day|what date|which day|quelle heure|quel jour|quelle date|a quelle heure|depuis quand)\b")
+_WHEN = re.compile(r"\b(?:when|quand|what time|what day|what date|which day|what year|which year|what month|quelle heure|quel jour|quelle date|a quelle heure|depuis quand|quelle annee|quel mois)\b")
 _TIMELINE = re.compile(r"\b(?:what happened|what went on|s est il passe|s est passe|est il arrive|timeline|chronologie|deroule|evenements|events)\b")
 _SOURCE = re.compile(r"^sources?\b|\b(?:which article|what article|quel article|quels articles|which source|quelle source|where does it say|ou est il dit)\b")
 NEGATIONS = frozenset("not never didn doesn wasn weren isn hasn haven hadn won pas jamais aucun aucune plus-jamais".split())
@@ -92,7 +92,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     return Question(
         text=text,
         locale=locale or detect_locale(text),
-        kind=_classify(lexicon, folded, reading, quoted, speech),
+        kind="figure" if "%" in text else _classify(lexicon, folded, reading, quoted, speech),
         reading=reading,
         moment=moment.date if moment else None,
         entities=reading.entities,

@@ -23,6 +23,8 @@ class Lexicon:
     profile_phrases: tuple[str, ...] = ()
     # a hurried spelling → the word it stands for ("wat" → "what")
     spellings: dict[str, str] = field(default_factory=dict)
+    # words of measure names that say nothing of what is counted ("duration", "number")
+    generic_measure_words: frozenset[str] = frozenset()
     # aliases that are also everyday words: only a capitalised one means the entity
     everyday_words: frozenset[str] = frozenset()
     measure_synonyms: tuple[frozenset[str], ...] = ()
@@ -81,6 +83,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
         speech_words=frozenset(lists["speech_words"]),
         profile_phrases=tuple(lists["profile_phrases"]),
         everyday_words=frozenset(lists["everyday_words"]),
+        generic_measure_words=frozenset(lists["generic_measure_words"]),
         spellings=spellings,
         measure_synonyms=tuple(frozenset(words) for _, words in sorted(groups.items(), key=lambda pair: int(pair[0]))),
         asked_units={word: frozenset(found) for word, found in units.items()},

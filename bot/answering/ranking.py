@@ -28,9 +28,13 @@ MEANING_WEIGHT = 15.0
 # rule for) still answers when its meaning is this close to the question, it names every
 # entity the question names, and no other event is nearly as close. Chosen on the dev split
 # of the blind question bank so that wrong answers stay rare (benchmarks/eval_answers.py).
-MEANING_ACCEPT = 0.45
+MEANING_ACCEPT = 0.55
 WORDS_WEIGHT = 3.0
-MEANING_LEAD = 0.0
+# ... or, when most of the question's known words are in it, at this lesser closeness.
+COVER_ACCEPT = 0.34
+MEANING_LEAD = 0.02
+MEANING_OVER_ACTION = 1.0
+MEANING_WITH_WORDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class Match:
     consistent: bool = False
     # the rules' own points, without meaning and words: what tells apart equally good answers
     rules: float = 0.0
+    # the share of the question's other known words found in the event
+    covered: float = 0.0
+    # the question names an action that is not the event's
+    action_conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,16 @@ def _accept_by_meaning(matches: list[Match]) -> list[Match]:
     if not matches:
         return []
     best = matches[0]
-    closest = max(match.meaning for match in matches)
-    if best.consistent and best.meaning >= MEANING_ACCEPT and best.meaning >= closest - MEANING_LEAD:
+    if not best.consistent:
+        return []
+    # Meaning and the rules must agree: no other event is much closer in meaning.
+    if best.meaning < max(match.meaning for match in matches) - MEANING_LEAD:
+        return []
+    if best.action_conflict:
+        # "When did Murati resign?" is not answered by her appointment, however close; only a
+        # much closer meaning overrules the action words ("built" for a chip `developed`).
+        return [best] if best.meaning >= MEANING_OVER_ACTION else []
+    if best.meaning >= MEANING_ACCEPT or best.covered >= COVER_ACCEPT and best.meaning >= MEANING_WITH_WORDS:
         return [best]
     return []
 
@@ -174,14 +190,15 @@ def _score(question: Question, event: Event, asked: _Asked, meaning: float = 0.0
     )
     # An action the question names that is not the event's contradicts it ("when did Murati
     # resign?" is not answered by her appointment, however close in meaning).
-    consistent = not question.negated and missing == 0 and (entity_score > 0 or action_hit) and (action_hit or not question.actions)
+    consistent = not question.negated and missing == 0 and (entity_score > 0 or action_hit)
+    action_conflict = bool(question.actions) and not action_hit
     if question.moment is not None and not _overlaps(event, question.moment):
         # "Who resigned on Monday?" is not answered by Friday's resignation.
         confident, consistent, score, rules = False, False, score - 2, rules - 2
     if not question.actions and not question.content and len(asked.groups) <= 1:
         # A bare name ("/when Altman") names many events: none of them is *the* answer.
         confident = consistent = False
-    return Match(event, score, confident, action_hit, meaning, consistent, rules)
+    return Match(event, score, confident, action_hit, meaning, consistent, rules, covered, action_conflict)
 
 
 def _stem_aliases(index: SagaIndex, entity_id: str) -> set[str]:

@@ -173,6 +173,8 @@ class Lexicon(Entry):
     profile_phrases: list[Text] = []
     # aliases that are also everyday words ("jobs", "head"): only capitalised do they name the entity
     everyday_words: list[Text] = []
+    # words of figure measure ids that say nothing of what is counted ("duration", "number")
+    generic_measure_words: list[Text] = []
     # words that mean the same measure: a figure whose measure names one is found by any
     measure_synonyms: list[list[Text]] = []
     # the unit a word asks for: "percentage" → percent, « jours » → days
