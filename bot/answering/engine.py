@@ -59,7 +59,7 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         return _describe_entity(index, command, question, question.entities[0])
     groups = _group_entities(index, question)
     matches = rank_events(index, question, groups)
-    found = select_answers(matches)
+    found = select_answers(question, matches)
     if not found:
         return _say_unknown(command, question, matches)
     people: list[str] = []
@@ -85,7 +85,7 @@ def when(index: SagaIndex, description: str, locale: Locale | None = None, comma
 
 def _when(index: SagaIndex, command: str, question: Question) -> Answer:
     matches = rank_events(index, question, _group_entities(index, question))
-    found = select_answers(matches)
+    found = select_answers(question, matches)
     if not found:
         return _say_unknown(command, question, matches)
     events = [match.event for match in found][:MAX_EVENTS]
@@ -168,7 +168,7 @@ def _source(index: SagaIndex, command: str, question: Question) -> Answer:
     event = index.events_by_id.get(text.strip()) or _find_event_by_id(index, text)
     if event is None:
         matches = rank_events(index, question, _group_entities(index, question))
-        found = select_answers(matches)
+        found = select_answers(question, matches)
         if not found:
             return _say_unknown(command, question, matches)
         event = found[0].event
@@ -241,7 +241,7 @@ def _list_timeline(index: SagaIndex, command: str, locale: Locale, moment: SagaD
 
 def _search(index: SagaIndex, command: str, question: Question) -> Answer:
     matches = rank_events(index, question, _group_entities(index, question))
-    found = select_answers(matches)
+    found = select_answers(question, matches)
     if not found:
         return _say_unknown(command, question, matches)
     # What, why, where: the answer is in the best events' summaries and passages, so the

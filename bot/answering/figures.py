@@ -19,8 +19,7 @@ from .normalize import DETERMINERS, STOPWORDS, TIME_WORDS, split_words, stem
 GENERIC_ACTIONS = frozenset({"said", "reported", "announced"})
 # A figure found by meaning alone: this close to the question, and this far ahead of the next
 # measure (chosen on the dev split, benchmarks/eval_answers.py).
-FIGURE_MEANING_ACCEPT = 0.35
-FIGURE_MEANING_LEAD = 0.03
+FIGURE_MEANING_ACCEPT = 0.25
 QUANTITY_WORDS = frozenset({"combien", "nombre", "number", "many", "much", "amount", "montant", "quel", "quelle", "total"})
 
 
@@ -62,7 +61,7 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
     elif scored:
         # No rule names what is counted ("how many staffers threatened to quit?"): the measure
         # whose events mean most nearly what is asked, when it clearly does.
-        chosen = _choose_by_meaning(index, question, [measure for _, measure in scored])
+        chosen = _choose_by_meaning(index, question, [measure for _, measure in scored], units)
     if chosen:
         answer.figures = [figure for measure in chosen for figure in measure.figures if not units or figure.unit in units]
         events = list(dict.fromkeys(figure.event_id for figure in answer.figures))
@@ -90,6 +89,8 @@ def _find_asked_units(index: SagaIndex, question: Question) -> frozenset[str]:
     de *jours* »), or a percent sign."""
     if "%" in question.text:
         return frozenset({"percent"})
+    if "$" in question.text or "€" in question.text:
+        return frozenset({"USD"})
     words = question.folded.split()
     asked = index.lexicon.asked_units
     for phrase in index.lexicon.quantity_phrases:
@@ -101,30 +102,28 @@ def _find_asked_units(index: SagaIndex, question: Question) -> frozenset[str]:
     return frozenset().union(*(asked.get(word, frozenset()) for word in question.reading.words))
 
 
-def _choose_by_meaning(index: SagaIndex, question: Question, measures: list[Measure]) -> list[Measure]:
-    closeness = index.score(question.text).meaning
-    if not len(closeness):
-        return []
+def _choose_by_meaning(index: SagaIndex, question: Question, measures: list[Measure], units: frozenset[str]) -> list[Measure]:
+    """The measures of the best-ranked event with figures (by the rules, meaning and words),
+    among those that count what the question names and that nothing in it contradicts."""
+    from .ranking import rank_events  # ranking reads questions too; imported here to keep the layers flat
 
-    def meaning_of(measure: Measure) -> float:
-        positions = [index.event_order[f.event_id] for f in measure.figures if f.event_id in index.event_order]
-        return max((float(closeness[p]) for p in positions), default=0.0)
-
-    ranked = sorted(((meaning_of(measure), measure) for measure in measures), key=lambda pair: -pair[0])
-    if not ranked or ranked[0][0] < FIGURE_MEANING_ACCEPT:
-        return []
-    best, measure = ranked[0]
-    if _contradicts(index, measure, question):
-        return []
-    # Meaning finds the measure, but what is counted must still be said in its words or context.
+    by_event: dict[str, list[Measure]] = {}
+    for measure in measures:
+        for figure in measure.figures:
+            by_event.setdefault(figure.event_id, []).append(measure)
+    events = [event for event in index.events if event.id in by_event]
     stop = (STOPWORDS - TIME_WORDS) | QUANTITY_WORDS
     named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
-    counted = {stem(w) for w in question.reading.words if w not in stop and len(w) > 2} - named
-    if not counted & (measure.keywords | measure.context) or not _names_what_is_counted(index, measure, list(counted)):
-        return []
-    if len(ranked) > 1 and best - ranked[1][0] < FIGURE_MEANING_LEAD:
-        return []
-    return [measure]
+    counted = [stem(w) for w in question.reading.words if w not in stop and len(w) > 2 and stem(w) not in named]
+    for match in rank_events(index, question, events=events):
+        if not match.consistent or match.meaning < FIGURE_MEANING_ACCEPT:
+            continue
+        chosen = [m for m in dict.fromkeys(by_event[match.event.id])
+                  if (not units or any(f.unit in units for f in m.figures))
+                  and not _contradicts(index, m, question, actions=False) and _names_what_is_counted(index, m, counted)]
+        if chosen:
+            return chosen
+    return []
 
 
 def _score(index: SagaIndex, measure: Measure, words: list[str], question: Question) -> tuple[float, bool]:
@@ -160,7 +159,13 @@ def _names_what_is_counted(index: SagaIndex, measure: Measure, words: list[str])
     return bool(wanted & set(words))
 
 
-def _contradicts(index: SagaIndex, measure: Measure, question: Question) -> bool:
+def _is_part_of_named(index: SagaIndex, entity_id: str, others: frozenset[str]) -> bool:
+    """Microsoft in "a Microsoft employee": the entity's name is within another's name."""
+    own = set(split_words(index.name(entity_id)))
+    return bool(own) and any(own < set(split_words(index.name(other))) for other in others)
+
+
+def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions: bool = True) -> bool:
     """The question names an entity or an action that the measure's events do not involve."""
     # A named entity the measure's events do not involve means another measure, not this one.
     verbs = {stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions}
@@ -170,8 +175,11 @@ def _contradicts(index: SagaIndex, measure: Measure, question: Question) -> bool
         # Among the measure's actors and targets, in its very name ("openai-headcount"), or
         # beside the asked verb in its summary ("ready to *join Microsoft*"); a mention in
         # passing ("after Microsoft's announcement") is not what is counted.
-        if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries):
+        if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries) \
+                and not _is_part_of_named(index, entity_id, measure.entities):
             return True
+    if not actions:
+        return False
     # So does an action the measure's events do not tell: "how many people did Microsoft
     # hire?" is not answered by OpenAI's headcount.
     words_read = question.reading.words

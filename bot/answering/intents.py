@@ -92,7 +92,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     return Question(
         text=text,
         locale=locale or detect_locale(text),
-        kind="figure" if "%" in text else _classify(lexicon, folded, reading, quoted, speech),
+        kind="figure" if "%" in text or "$" in text else _classify(lexicon, folded, reading, quoted, speech),
         reading=reading,
         moment=moment.date if moment else None,
         entities=reading.entities,

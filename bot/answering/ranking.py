@@ -34,6 +34,7 @@ WORDS_WEIGHT = 3.0
 COVER_ACCEPT = 0.34
 MEANING_LEAD = 0.02
 MEANING_OVER_ACTION = 1.0
+STRUCTURE_ACCEPT = True
 MEANING_WITH_WORDS = 0.3
 
 
@@ -54,6 +55,8 @@ class Match:
     covered: float = 0.0
     # the question names an action that is not the event's
     action_conflict: bool = False
+    # an entity the question names is an actor or target of the event
+    entity_hit: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,12 +110,12 @@ def rank_events(index: SagaIndex, question: Question, entity_groups: list[frozen
     return matches
 
 
-def select_answers(matches: list[Match]) -> list[Match]:
+def select_answers(question: Question, matches: list[Match]) -> list[Match]:
     """The confident matches close enough to the best one to be part of the answer; failing
     those, the best match when its meaning answers for it."""
     confident = [match for match in matches if match.confident]
     if not confident:
-        return _accept_by_meaning(matches)
+        return _accept_by_meaning(question, matches)
     # When some event has the very action asked, events that only mention it are context.
     if confident[0].action_hit:
         confident = [match for match in confident if match.action_hit]
@@ -120,12 +123,27 @@ def select_answers(matches: list[Match]) -> list[Match]:
     return [match for match in confident if match.rules >= best - MARGIN]
 
 
-def _accept_by_meaning(matches: list[Match]) -> list[Match]:
+def _qualifies_a_name(question: Question) -> bool:
+    """A word the articles never use right beside a name ("Altman's *dog*", « le *chien*
+    d'Altman »): the question is about something else of that entity."""
+    words, foreign = question.reading.words, set(question.foreign)
+    for mention in question.reading.mentions:
+        if mention.entities and ({words[i] for i in (mention.start - 1, mention.end) if 0 <= i < len(words)} & foreign):
+            return True
+    return False
+
+
+def _accept_by_meaning(question: Question, matches: list[Match]) -> list[Match]:
     if not matches:
         return []
     best = matches[0]
     if not best.consistent:
         return []
+    if STRUCTURE_ACCEPT and best.action_hit and best.entity_hit and best.rules >= max(match.rules for match in matches) \
+            and not _qualifies_a_name(question):
+        # Who and what the question names, and what they did, are the event's: the other
+        # words ("like which body pulled the trigger") are the asker's, not the event's.
+        return [best]
     # Meaning and the rules must agree: no other event is much closer in meaning.
     if best.meaning < max(match.meaning for match in matches) - MEANING_LEAD:
         return []
@@ -198,7 +216,7 @@ def _score(question: Question, event: Event, asked: _Asked, meaning: float = 0.0
     if not question.actions and not question.content and len(asked.groups) <= 1:
         # A bare name ("/when Altman") names many events: none of them is *the* answer.
         confident = consistent = False
-    return Match(event, score, confident, action_hit, meaning, consistent, rules, covered, action_conflict)
+    return Match(event, score, confident, action_hit, meaning, consistent, rules, covered, action_conflict, entity_score > 0)
 
 
 def _stem_aliases(index: SagaIndex, entity_id: str) -> set[str]:
