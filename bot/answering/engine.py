@@ -19,7 +19,7 @@ from .index import Event, SagaIndex
 from .intents import Question, read_question
 from .moments import find_moment, parse_moment
 from .names import read_names, resolve_entity
-from .normalize import QUESTION_WORDS, Locale, drop_stopwords, detect_locale
+from .normalize import QUESTION_WORDS, Locale, drop_stopwords, detect_locale, split_words
 from .quotes import answer_quote, answer_quotes_by, extract_spoken_words
 from .ranking import Match, select_answers, pick_closest, rank_events
 from .tenures import answer_replacement, answer_role, answer_roles_of, find_holders, find_qualifier, resolve_role
@@ -67,6 +67,8 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         people += [person for person in _pick_answer_side(question, match.event) if person not in people]
     # The answer is the one the question does not already name ("who wrote it with Sutskever?").
     named = set(question.entities)
+    # "OpenAI" is named by "the OpenAI board" too.
+    named |= {person for person in people if _is_part_of_a_name(index, person, named)}
     if people and all(person in named for person in people):
         return _say_unknown(command, question, matches)
     people = [person for person in people if person not in named]
@@ -277,6 +279,11 @@ def _find_qualifier_after(index: SagaIndex, question: Question, end: int) -> str
         if mention.entities and end <= mention.start <= end + 2:
             return find_qualifier(index, replace(question.reading, mentions=(mention,)))
     return None
+
+
+def _is_part_of_a_name(index: SagaIndex, entity_id: str, named: set[str]) -> bool:
+    own = set(split_words(index.name(entity_id)))
+    return bool(own) and any(own < set(split_words(index.name(other))) for other in named)
 
 
 def _pick_answer_side(question: Question, event: Event) -> tuple[str, ...]:

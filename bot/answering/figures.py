@@ -73,7 +73,7 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
         answer.disputes = [d for d in index.disputes if set(d.events) & set(events) and d.stems & slug_words]
         return answer
     dispute = _find_closest_dispute(index, words)
-    if dispute is not None and not question.foreign:
+    if dispute is not None and not question.foreign and _involves_all_named(index, dispute, question):
         answer.disputes = [dispute]
         answer.events = [index.events_by_id[e] for e in dispute.events if e in index.events_by_id]
         return answer
@@ -191,6 +191,13 @@ def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions
         if not (mention.actions & measure.actions or stem(mention.text.split()[-1]) in measure.keywords | measure.context):
             return True
     return False
+
+
+def _involves_all_named(index: SagaIndex, dispute: Dispute, question: Question) -> bool:
+    """Every entity the question names takes part in the disputed events (Shear's time as CEO
+    is not the disagreement about Murati's)."""
+    involved = {entity for event_id in dispute.events if (event := index.events_by_id.get(event_id)) for entity in event.entities}
+    return all(entity in involved for entity in question.entities)
 
 
 def _find_closest_dispute(index: SagaIndex, words: list[str]) -> Dispute | None:
