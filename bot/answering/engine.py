@@ -216,7 +216,26 @@ def _says_nothing(question: Question) -> bool:
 def _answer_role_question(index: SagaIndex, command: str, question: Question) -> Answer:
     role_id = resolve_role(index, question.reading, question.text)
     of_entity = find_qualifier(index, question.reading)
-    return answer_role(index, command, question.locale, role_id, of_entity, question.moment, question.text)
+    if role_id is not None and of_entity is not None and not find_holders(index, role_id, of_entity, question.moment):
+        # "the Twitch guy they made interim CEO of OpenAI": the organisation with such a post.
+        of_entity = next((entity for entity in question.entities
+                          if entity != of_entity and find_holders(index, role_id, entity, question.moment)), of_entity)
+    answer = answer_role(index, command, question.locale, role_id, of_entity, question.moment, question.text)
+    others = set(question.entities) - {of_entity}
+    if answer.kind == "role" and others and len(answer.people) > 1:
+        # The other entities named tell which holder is meant ("the Twitch guy").
+        related = [person for person in answer.people if _is_related(index, person, others)]
+        if related:
+            answer.tenures = [tenure for tenure in answer.tenures if tenure.entity_id in related]
+            answer.people = related
+    return answer
+
+
+def _is_related(index: SagaIndex, person: str, others: set[str]) -> bool:
+    """The person holds a post at one of `others`, or takes part in an event with one."""
+    if any(tenure.entity_id == person and tenure.of_entity in others for tenure in index.tenures):
+        return True
+    return any(person in event.entities and others & set(event.entities) for event in index.events)
 
 
 def _describe_entity(index: SagaIndex, command: str, question: Question, entity_id: str, kind: str = "profile") -> Answer:

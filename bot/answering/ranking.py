@@ -139,8 +139,8 @@ def _accept_by_meaning(question: Question, matches: list[Match]) -> list[Match]:
     best = matches[0]
     if not best.consistent:
         return []
-    if STRUCTURE_ACCEPT and best.action_hit and best.entity_hit and best.rules >= max(match.rules for match in matches) \
-            and not _qualifies_a_name(question):
+    if STRUCTURE_ACCEPT and best.action_hit and best.entity_hit and not _qualifies_a_name(question) \
+            and best.rules >= max(match.rules for match in matches if match.action_hit):
         # Who and what the question names, and what they did, are the event's: the other
         # words ("like which body pulled the trigger") are the asker's, not the event's.
         return [best]
