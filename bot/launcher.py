@@ -73,6 +73,10 @@ async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported lat
     from .storage import run_sync
 
     index = await run_sync(load_index, settings.saga_db)
+    if index.vectors is not None:
+        from .saga.meaning import warm_up_in_background
+
+        warm_up_in_background()
     return SagaBot(settings, index, await run_sync(open_bot_state, settings))
 
 

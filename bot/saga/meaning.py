@@ -38,6 +38,15 @@ def _load_model() -> Any:
         return _model
 
 
+def warm_up_in_background() -> threading.Thread:
+    """Load the encoder (about a second: its tokenizer is pure Python, and the package reads
+    its weights on the first sentence, hence one sentence encoded) in a thread, so that a
+    bot connects to Discord meanwhile and its first question does not pay for it."""
+    thread = threading.Thread(target=encode, args=(["warm-up"],), name="sentence-encoder-load", daemon=True)
+    thread.start()
+    return thread
+
+
 def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """One unit-length row per text. Texts are encoded one by one so that a text's vector
     never depends on which other texts share its batch."""
