@@ -154,3 +154,27 @@ def test_questions_outside_the_articles_get_no_people(index: SagaIndex) -> None:
                      "qui est le PDG d'Apple ?", "when did Brockman join Google?"):
         answer = engine.ask(index, question)
         assert answer.kind == "unknown" and answer.people == [], question
+
+
+@pytest.mark.parametrize(("question", "locale", "kind", "person"), [
+    ("qui a pris la place d'Altman ?", "fr", "who", "mira-murati"),
+    ("who took Sam's job after he got the boot?", "en", "who", "mira-murati"),
+    ("who fired sama? like which body did it", "en", "who", "openai-board"),
+    ("whos the twitch guy they made interim ceo of openai", "en", "role", "emmett-shear"),
+    ("c koi orca 2", "fr", "what", None),
+    ("wat happend on friday", "en", "timeline", None),
+])
+def test_phrasings_nobody_wrote_a_rule_for(index: SagaIndex, question: str, locale: str, kind: str, person: str | None) -> None:
+    answer = engine.ask(index, question)
+    assert (answer.locale, answer.kind) == (locale, kind), question
+    if person:
+        assert answer.people[:1] == [person], question
+
+
+@pytest.mark.parametrize("question", [
+    "who's on the new OpenAI board now?",        # the articles name no member of the new board
+    "what % of OpenAI does Microsoft own?",      # 95 % is of the staff, not a stake
+    "how many days was Emmett Shear CEO?",       # 30 days is the length of his plan
+])
+def test_near_misses_are_refused(index: SagaIndex, question: str) -> None:
+    assert engine.ask(index, question).kind == "unknown", question

@@ -10,6 +10,7 @@ from bot.settings import Settings
 
 EVENTS = "data/events/1.yaml"
 ENTITIES = "data/entities.yaml"
+CALENDAR = "data/calendar.yaml"
 
 # (file, text to replace, replacement, words the message must contain, text on the reported line)
 BROKEN = [
@@ -37,6 +38,11 @@ BROKEN = [
     pytest.param(ENTITIES, "  description: {fr: Patron., en: Boss.}", "  description: Patron.", "should be a mapping", "  description: Patron.", id="text-instead-of-mapping"),
     pytest.param(ENTITIES, "  kind: group\n", "  kind: group\n  kind: group\n", "appears twice", "  kind: group\n  aliases: [conseil", id="duplicate-key"),
     pytest.param("data/articles.yaml", "- seed: 900_tiny.txt", "- seed: 902_missing.txt", "seeds/902_missing.txt does not exist", "- seed: 902_missing.txt", id="missing-seed"),
+    pytest.param(CALENDAR, 'anchor: "2023-11-17"', 'anchor: "2023-11-18"', "should name the anchor's weekday and day", "anchor_source:", id="anchor-not-in-its-passage"),
+    pytest.param(CALENDAR, 'anchor: "2023-11-17"', 'anchor: "2023-11"', "must be one day", 'anchor: "2023-11"', id="anchor-not-a-day"),
+    pytest.param(CALENDAR, 'quote: "le vendredi 17 novembre"', 'quote: "le vendredi 17 novembre 2023"', "not verbatim", "anchor_source:", id="anchor-passage-not-verbatim"),
+    pytest.param(CALENDAR, 'span: {earliest: "2023-11-17", latest: "2023-11-30"}', 'span: {earliest: "2023-11-20", latest: "2023-11-30"}', "should contain the anchor", "span:", id="span-without-anchor"),
+    pytest.param(ENTITIES, "  aliases: [Satya Nadella, Nadella]", "  aliases: [Satya Nadella, Nadella]\n  nicknames: [altman]", "nickname 'altman' also names 'sam-altman'", "  nicknames: [altman]", id="nickname-of-two-entities"),
 ]
 
 
@@ -122,3 +128,15 @@ def test_ignored_sentence_with_reason_passes(tiny: Settings, capsys: pytest.Capt
 def test_seed_without_article_entry_is_reported(tiny: Settings) -> None:
     (tiny.seeds_dir / "905_new.txt").write_text("Texte.\n", encoding="utf-8")
     assert any("seeds/905_new.txt has no entry in articles.yaml" in p.message for p in _problems(tiny))
+
+
+def test_lexicon_unit_must_be_one_a_figure_uses(tiny: Settings) -> None:
+    (tiny.data_dir / "lexicon.yaml").write_text("asked_units:\n  parsecs: [parsec]\n", encoding="utf-8")
+    problems = _problems(tiny)
+    assert any("no figure is in 'parsecs'" in problem.message for problem in problems), problems
+
+
+def test_lexicon_is_optional_and_validated(tiny: Settings) -> None:
+    assert _problems(tiny) == []
+    (tiny.data_dir / "lexicon.yaml").write_text("speling: {wat: what}\n", encoding="utf-8")
+    assert any("unknown field 'speling'" in problem.message for problem in _problems(tiny))

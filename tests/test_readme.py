@@ -32,3 +32,11 @@ def _cli_commands() -> list[str]:
 @pytest.mark.parametrize("command", _cli_commands())
 def test_every_command_line_command_is_documented(command: str) -> None:
     assert re.search(rf"^\| `python -m bot {re.escape(command)}\b", README, re.MULTILINE), f"`python -m bot {command}` is not in the README"
+
+
+def test_every_table_of_the_saga_database_is_documented() -> None:
+    from bot.curation.build import TABLES
+
+    section = README.split("## The saga database", 1)[1].split("\n## ", 1)[0]
+    documented = {name for cell in re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE) for name in re.findall(r"`(\w+)`", cell)}
+    assert set(TABLES) - documented == set()

@@ -65,11 +65,12 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
     people: list[str] = []
     for match in found:
         people += [person for person in _pick_answer_side(question, match.event) if person not in people]
-    # The answer is the one the question does not already name ("who wrote it with Sutskever?").
+    # The answer is the one the question does not already name ("who wrote it with Sutskever?");
+    # "OpenAI" is named by "the OpenAI board" too. When the best event has no one else, the
+    # articles don't say (another event's people would answer another question).
     named = set(question.entities)
-    # "OpenAI" is named by "the OpenAI board" too.
     named |= {person for person in people if _is_part_of_a_name(index, person, named)}
-    if people and all(person in named for person in people):
+    if all(person in named for person in _pick_answer_side(question, found[0].event)):
         return _say_unknown(command, question, matches)
     people = [person for person in people if person not in named]
     events = [match.event for match in found][:MAX_EVENTS]

@@ -73,7 +73,8 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
         answer.disputes = [d for d in index.disputes if set(d.events) & set(events) and d.stems & slug_words]
         return answer
     dispute = _find_closest_dispute(index, words)
-    if dispute is not None and not question.foreign and _involves_all_named(index, dispute, question):
+    if dispute is not None and not question.foreign and _involves_all_named(index, dispute, question) \
+            and _is_about_a_quantity(index, dispute, units):
         answer.disputes = [dispute]
         answer.events = [index.events_by_id[e] for e in dispute.events if e in index.events_by_id]
         return answer
@@ -191,6 +192,15 @@ def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions
         if not (mention.actions & measure.actions or stem(mention.text.split()[-1]) in measure.keywords | measure.context):
             return True
     return False
+
+
+def _is_about_a_quantity(index: SagaIndex, dispute: Dispute, units: frozenset[str]) -> bool:
+    """The disagreement is about a number (« 505 » / « près de 500 ») or about the unit asked
+    (« quelques heures » for "how long"), not about a title."""
+    if any(char.isdigit() for claim in dispute.claims for char in claim.quote + claim.claim["en"]):
+        return True
+    unit_words = {stem(word) for word, asked in index.lexicon.asked_units.items() if asked & units}
+    return bool(unit_words & dispute.stems)
 
 
 def _involves_all_named(index: SagaIndex, dispute: Dispute, question: Question) -> bool:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from ..saga.dates import SagaDate
 from .index import SagaIndex
-from .lexicon import Lexicon, respell
+from .lexicon import Lexicon, respell, says_replace
 from .moments import find_moment
 from .names import Reading, read_names
 from .normalize import Locale, drop_stopwords, detect_locale, fold, stem
@@ -87,7 +87,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     # The nouns ("Altman's replacement", « le remplaçant de Murati ») name the successor; the
     # verbs need the word order to tell who replaced whom.
     lexicon = index.lexicon
-    replace = any(word in lexicon.replace_words - lexicon.replace_nouns for word in reading.words)
+    replace = any(word in lexicon.replace_words - lexicon.replace_nouns for word in reading.words) or says_replace(lexicon, folded)
     content, foreign = _sort_words(index, drop_stopwords([w for w in words if w not in GENERIC_WORDS]))
     speech = any(word in lexicon.speech_words for word in folded.split())
     return Question(

@@ -18,6 +18,7 @@ from .normalize import fold, stem
 class Lexicon:
     replace_words: frozenset[str] = frozenset()
     replace_nouns: frozenset[str] = frozenset()
+    replace_phrases: tuple[str, ...] = ()
     quantity_phrases: tuple[str, ...] = ()
     speech_words: frozenset[str] = frozenset()
     profile_phrases: tuple[str, ...] = ()
@@ -54,6 +55,16 @@ def respell(lexicon: Lexicon, text: str) -> str:
     return re.sub(r"\s{2,}", " ", replaced).strip()
 
 
+def says_replace(lexicon: Lexicon, folded: str) -> bool:
+    """Does the folded question use a replacement phrase ("took sam s job" for "took * job": a
+    star is one word, and the "s" of a possessive)?"""
+    for phrase in lexicon.replace_phrases:
+        pattern = r"\b" + r"\s+".join(r"\w+(?:\s+\w)?" if word == "*" else re.escape(word) for word in phrase.split()) + r"\b"
+        if re.search(pattern, folded):
+            return True
+    return False
+
+
 def fold_phrase(text: str) -> str:
     """A phrase as it appears in a folded question: lowercase, no accents, words split on anything else."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
@@ -67,7 +78,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
     units: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, str] = {}
     for row in db["lexicon"].rows_where(order_by="list, key, position"):
-        word = fold_phrase(row["word"])
+        word = " ".join("*" if part == "*" else fold_phrase(part) for part in row["word"].split())
         if row["list"] == "spellings":
             spellings[row["key"].casefold()] = row["word"]
         elif row["list"] == "measure_synonyms":
@@ -79,6 +90,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
     return Lexicon(
         replace_words=frozenset(lists["replace_words"]),
         replace_nouns=frozenset(lists["replace_nouns"]),
+        replace_phrases=tuple(lists["replace_phrases"]),
         quantity_phrases=tuple(lists["quantity_phrases"]),
         speech_words=frozenset(lists["speech_words"]),
         profile_phrases=tuple(lists["profile_phrases"]),

@@ -165,6 +165,8 @@ class Lexicon(Entry):
     # "who replaced", « remplaçant »: answered from role history; the nouns name the successor
     replace_words: list[Text] = []
     replace_nouns: list[Text] = []
+    # phrases that say the same, "*" standing for one word ("took * job")
+    replace_phrases: list[Text] = []
     # "how many", « combien »: a figure is asked
     quantity_phrases: list[Text] = []
     # "said", « a dit »: a speaker or words are asked
