@@ -10,8 +10,8 @@ in benchmarks/questions/README.md. Each answer is graded from the JSON contract'
 
 - right: who / who_said — the first person of the answer is an expected one; when — the
   answer's date is the expected one (or lies within it); how_many — an expected number is
-  among the figures; what / why / where — one of the first three events (or quotes) cites
-  the expected passage; unanswerable — "the articles don't say";
+  among the figures; what / why / where — one of the first three events (or quotes, figures, or
+  the posts of a role answer) cites the expected passage; unanswerable — "the articles don't say";
 - wrongly refused: "the articles don't say" to an answerable question;
 - wrong: any other answer; for an unanswerable question, any answer at all.
 """
@@ -104,6 +104,8 @@ def _cites(answer: Answer, evidence: list[dict[str, str]]) -> bool:
     passages = [(s.article, s.quote) for event in answer.events[:3] for s in event.sources]
     passages += [(quote.article, quote.text) for quote in answer.quotes[:3]]
     passages += [(figure.article, figure.quote) for figure in answer.figures[:3]]
+    # role and profile answers show each post with its verbatim source
+    passages += [(tenure.source_article, tenure.source_quote) for tenure in answer.tenures[:6]]
     for wanted in evidence:
         for article, passage in passages:
             if article == wanted["article"] and fuzz.partial_ratio(wanted["quote"], passage) >= 85:

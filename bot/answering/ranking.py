@@ -9,13 +9,14 @@ foreign to the articles. Anything less is offered as "closest", never as the ans
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..saga.calendar import SagaCalendar
 from ..saga.dates import SagaDate
 from .index import Event, SagaIndex
 from .intents import Question
-from .normalize import DETERMINERS, PREPOSITIONS, split_words, stem
+from .normalize import DETERMINERS, PREPOSITIONS, fold, split_words, stem
 
 # Events this far below the best confident one are not part of the answer (one more
 # matching entity or action word is worth more than this).
@@ -124,11 +125,15 @@ def select_answers(question: Question, matches: list[Match]) -> list[Match]:
 
 
 def _qualifies_a_name(question: Question) -> bool:
-    """A word the articles never use right beside a name ("Altman's *dog*", « le *chien*
+    """A word the articles never use owned by a name ("Altman's *dog*", « le *chien*
     d'Altman »): the question is about something else of that entity."""
-    words, foreign = question.reading.words, set(question.foreign)
+    folded, foreign = fold(question.text), set(question.foreign)
     for mention in question.reading.mentions:
-        if mention.entities and ({words[i] for i in (mention.start - 1, mention.end) if 0 <= i < len(words)} & foreign):
+        if not mention.entities:
+            continue
+        name = re.escape(mention.text).replace(r"\ ", r"\W+")
+        owned = re.findall(rf"\b{name}'s\s+(\w+)", folded) + re.findall(rf"(\w+)\s+(?:de|du|des|d')\s*(?:la\s+|l')?{name}\b", folded)
+        if any(word in foreign for word in owned):
             return True
     return False
 
