@@ -161,7 +161,7 @@ def test_questions_outside_the_articles_get_no_people(index: SagaIndex) -> None:
     ("who took Sam's job after he got the boot?", "en", "who", "mira-murati"),
     ("who fired sama? like which body did it", "en", "who", "openai-board"),
     ("whos the twitch guy they made interim ceo of openai", "en", "role", "emmett-shear"),
-    ("c koi orca 2", "fr", "what", None),
+    ("c koi orca 2", "fr", "profile", "orca-2"),
     ("wat happend on friday", "en", "timeline", None),
 ])
 def test_phrasings_nobody_wrote_a_rule_for(index: SagaIndex, question: str, locale: str, kind: str, person: str | None) -> None:
