@@ -148,16 +148,20 @@ def _names_what_is_counted(index: SagaIndex, measure: Measure, words: list[str])
     """The measure's own words (its slug, less names and generic words such as "duration") are
     asked for, or their synonyms: "how many days was Shear CEO?" is not the length of his
     30-day *plan*."""
+    own = _own_words(index, measure, widen=False)
+    return not own or bool(_own_words(index, measure, widen=True) & set(words))
+
+
+def _own_words(index: SagaIndex, measure: Measure, widen: bool) -> set[str]:
+    """The stems of the measure's id less names and generic words, with their synonyms when widened."""
     named = {stem(w) for entity_id in measure.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
     generic = {stem(word) for word in index.lexicon.generic_measure_words}
     own = {stem(word) for word in measure.slug.split("-")} - named - generic
-    if not own:
-        return True
-    wanted = set(own)
-    for group in index.lexicon.synonym_stems:
-        if group & own:
-            wanted |= group
-    return bool(wanted & set(words))
+    if widen:
+        for group in index.lexicon.synonym_stems:
+            if group & own:
+                own |= group
+    return own
 
 
 def _is_part_of_named(index: SagaIndex, entity_id: str, others: frozenset[str]) -> bool:

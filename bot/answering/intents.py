@@ -23,6 +23,7 @@ begin began begun end ended really exactly actually officially first finally las
 aller alle allee venir venu venue devenir devenu devenue lieu commence commencer vraiment exactement finalement
 officiellement dernier derniere premier premiere encore aujourd hier deja ensuite puis enfin
 source sources article articles passage passages mentionne mentionnent parle parlent talks mentions
+voulait voulu veut voulaient vouloir want wants wanted wanting exprime exprimer exprimes express expressed expresses
 """.split())
 _QUOTED = re.compile(r"[«“\"]\s*(?P<inner>[^«»“”\"]{3,}?)\s*[»”\"]")
 _PASSIVE_EN = re.compile(r"\b(?:was|were|been|got|get|gets|is|are|being)\s+(?:\w+ly\s+)?(?P<verb>\w+)")
@@ -37,6 +38,7 @@ NEGATIONS = frozenset("not never didn doesn wasn weren isn hasn haven hadn won p
 _BEFORE = re.compile(r"\b(?:before|avant|preceded|precede|predecessor|predecesseur)\b")
 _AFTER = re.compile(r"\b(?:after|apres|next|ensuite|successor|successeur|succeeded|succede|came after|took over from|"
                     r"replacement|remplacant|remplacante)\b")
+_OTHER_QUESTION = re.compile(r"\b(?:where|why|how|ou est|ou etait|pourquoi|comment)\b")
 _WHAT_DID = re.compile(r"\b(?:what did|what has|what have|qu a fait|qu ont fait|qu a|qu ont|que fait|what does)\b")
 
 
@@ -88,12 +90,13 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     # verbs need the word order to tell who replaced whom.
     lexicon = index.lexicon
     replace = any(word in lexicon.replace_words - lexicon.replace_nouns for word in reading.words) or says_replace(lexicon, folded)
-    content, foreign = _sort_words(index, drop_stopwords([w for w in words if w not in GENERIC_WORDS]))
+    content, foreign = _sort_words(index, drop_stopwords([w for w in words if w not in GENERIC_WORDS and w not in lexicon.filler_words]))
     speech = any(word in lexicon.speech_words for word in folded.split())
     return Question(
         text=text,
         locale=locale or detect_locale(text),
-        kind="figure" if "%" in text or "$" in text else _classify(lexicon, folded, reading, quoted, speech),
+        kind="figure" if "%" in text or "$" in text else _classify(lexicon, folded, reading, quoted, speech,
+                                                                   _says_more(lexicon, content, foreign)),
         reading=reading,
         moment=moment.date if moment else None,
         entities=reading.entities,
@@ -113,7 +116,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     )
 
 
-def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | None, speech: bool) -> str:
+def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | None, speech: bool, says_more: bool) -> str:
     """The kind of question, decided by the first question word it uses."""
     if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.quantity_phrases):
         return "figure"
@@ -126,13 +129,16 @@ def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | Non
     if _SOURCE.search(folded):
         return "source"
     asks_when = _WHEN.search(folded)
-    if asks_when and (not asks_who or asks_when.start() < asks_who.start()):
+    other = _OTHER_QUESTION.search(folded)
+    # "where was Sam when he was fired?" asks where: the first question word decides.
+    if asks_when and (not asks_who or asks_when.start() < asks_who.start()) and (not other or asks_when.start() < other.start()):
         return "when"
     # A role alone ("the CEO of Microsoft"), not a word that is also an entity ("the board").
     role_only = any(mention.roles and not mention.entities for mention in reading.mentions) and not _find_real_actions(reading)
     if asks_who and role_only:
         return "role"
-    if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.profile_phrases) and reading.entities and not _find_real_actions(reading):
+    if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.profile_phrases) and reading.entities \
+            and not _find_real_actions(reading) and not says_more:
         return "profile"
     if asks_who:
         return "who"
@@ -141,6 +147,14 @@ def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | Non
     if role_only and not reading.entities:
         return "role"
     return "what"
+
+
+def _says_more(lexicon: Lexicon, content: list[str], foreign: list[str]) -> bool:
+    """Words beyond a name and a profile phrase ("c qui *dans le nouveau conseil*"): then the
+    question asks about something of the entity, not who or what it is."""
+    phrase_words = {word for phrase in lexicon.profile_phrases for word in phrase.split()}
+    phrase_stems = {stem(word) for word in phrase_words}
+    return any(word not in phrase_stems for word in content) or any(word not in phrase_words for word in foreign)
 
 
 def _find_real_actions(reading: Reading) -> set[str]:

@@ -26,6 +26,8 @@ class Lexicon:
     spellings: dict[str, str] = field(default_factory=dict)
     # words of measure names that say nothing of what is counted ("duration", "number")
     generic_measure_words: frozenset[str] = frozenset()
+    # words that say nothing of the event asked about ("dude", "supposedly")
+    filler_words: frozenset[str] = frozenset()
     # aliases that are also everyday words: only a capitalised one means the entity
     everyday_words: frozenset[str] = frozenset()
     measure_synonyms: tuple[frozenset[str], ...] = ()
@@ -95,6 +97,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
         speech_words=frozenset(lists["speech_words"]),
         profile_phrases=tuple(lists["profile_phrases"]),
         everyday_words=frozenset(lists["everyday_words"]),
+        filler_words=frozenset(lists["filler_words"]),
         generic_measure_words=frozenset(lists["generic_measure_words"]),
         spellings=spellings,
         measure_synonyms=tuple(frozenset(words) for _, words in sorted(groups.items(), key=lambda pair: int(pair[0]))),

@@ -173,6 +173,8 @@ class Lexicon(Entry):
     speech_words: list[Text] = []
     # "who is", « qui est »: a profile is asked
     profile_phrases: list[Text] = []
+    # words that say nothing of the event asked about ("dude", "supposedly", « bordel »)
+    filler_words: list[Text] = []
     # aliases that are also everyday words ("jobs", "head"): only capitalised do they name the entity
     everyday_words: list[Text] = []
     # words of figure measure ids that say nothing of what is counted ("duration", "number")
