@@ -73,11 +73,17 @@ async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported lat
     from .storage import run_sync
 
     index = await run_sync(load_index, settings.saga_db)
-    if index.vectors is not None:
+    return SagaBot(settings, index, await run_sync(open_bot_state, settings))
+
+
+async def _warm_up_when_ready(bot) -> None:  # noqa: ANN001 - SagaBot, imported late
+    """Load the sentence encoder once connected: READY does not wait for it, and the first
+    question does not pay for it."""
+    await bot.wait_until_ready()
+    if bot.index.vectors is not None:
         from .saga.meaning import warm_up_in_background
 
         warm_up_in_background()
-    return SagaBot(settings, index, await run_sync(open_bot_state, settings))
 
 
 async def _serve(settings: Settings, token: str) -> None:
@@ -88,12 +94,14 @@ async def _serve(settings: Settings, token: str) -> None:
         loop.add_signal_handler(signum, stopping.set)
     async with bot:
         runner = asyncio.create_task(bot.start(token))
+        warming = asyncio.create_task(_warm_up_when_ready(bot))
         stopper = asyncio.create_task(stopping.wait())
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
         if stopper in done:
             log.info("stop signal received: closing the gateway")
             await bot.close()
         stopper.cancel()
+        warming.cancel()
         await asyncio.gather(runner, return_exceptions=False)
     log.info("closed cleanly")
 
