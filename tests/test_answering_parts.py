@@ -162,6 +162,8 @@ def test_questions_outside_the_articles_get_no_people(index: SagaIndex) -> None:
     ("whos the twitch guy they made interim ceo of openai", "en", "role", "emmett-shear"),
     ("c koi orca 2", "fr", "profile", "orca-2"),
     ("wat happend on friday", "en", "timeline", None),
+    ("who announced on X that Sam and Greg are joining Microsoft?", "en", "who", "satya-nadella"),
+    ("who quit OpenAI an hour after Sam was fired?", "en", "who", "greg-brockman"),
 ])
 def test_phrasings_nobody_wrote_a_rule_for(index: SagaIndex, question: str, locale: str, kind: str, person: str | None) -> None:
     answer = engine.ask(index, question)

@@ -28,6 +28,7 @@ voulait voulu veut voulaient vouloir want wants wanted wanting exprime exprimer 
 _QUOTED = re.compile(r"[«“\"]\s*(?P<inner>[^«»“”\"]{3,}?)\s*[»”\"]")
 _PASSIVE_EN = re.compile(r"\b(?:was|were|been|got|get|gets|is|are|being)\s+(?:\w+ly\s+)?(?P<verb>\w+)")
 _PASSIVE_FR = re.compile(r"\b(?:ete|etee|etes|etees|s est fait|s est fait|se sont fait|s etait fait)\s+(?:\w+ment\s+)?(?P<verb>\w+)")
+_SUBORDINATE = re.compile(r"\b(?:after|before|when|while|because|since|once|apres|avant|quand|lorsque|parce|pendant)\b")
 _BY_WHOM = re.compile(r"\b(?:by whom|par qui|who by)\b")
 _WHO = re.compile(r"\b(?:who|whom|qui|quelle personne|which person|lequel|laquelle|lesquels|s appelle comment|s apelle comment|"
                   r"comment s appelle|quel est son nom|what s the name|what is the name|whats the name)\b")
@@ -163,10 +164,14 @@ def _find_real_actions(reading: Reading) -> set[str]:
 
 
 def _is_passive(folded: str, reading: Reading) -> bool:
+    """"Who was fired?": a participle after "was", « a été »; in the main clause only ("who quit
+    *after Sam was fired*" asks who quit), and not a progressive ("who *are joining*")."""
     action_words = {mention.text.split()[0] for mention in reading.mentions if mention.actions}
+    head = _SUBORDINATE.split(folded, maxsplit=1)[0]
     for pattern in (_PASSIVE_EN, _PASSIVE_FR):
-        for match in pattern.finditer(folded):
-            if match.group("verb") in action_words:
+        for match in pattern.finditer(head):
+            verb = match.group("verb")
+            if verb in action_words and not verb.endswith("ing"):
                 return True
     return False
 
