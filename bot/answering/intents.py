@@ -24,7 +24,7 @@ aller alle allee venir venu venue devenir devenu devenue lieu commence commencer
 officiellement dernier derniere premier premiere encore aujourd hier deja ensuite puis enfin
 source sources article articles passage passages mentionne mentionnent parle parlent talks mentions
 voulait voulu veut voulaient vouloir want wants wanted wanting exprime exprimer exprimes express expressed expresses
-put puts putting get gets getting decide decided decides decision decide decider decidee decida
+put puts putting get gets getting decide decided decides decision decide decider decidee decida bring brings brought
 """.split())
 _QUOTED = re.compile(r"[«“\"]\s*(?P<inner>[^«»“”\"]{3,}?)\s*[»”\"]")
 _PASSIVE_EN = re.compile(r"\b(?:was|were|been|got|get|gets|is|are|being)\s+(?:\w+ly\s+)?(?P<verb>\w+)")

@@ -53,6 +53,7 @@ against over under through without since until because while via per again very 
 same just only both each few no nor not too yet ever never also however though although whether
 contre sans depuis jusqu jusque malgre envers parmi aupres lors puisque parce quoique tandis quand-meme aussi
 tres trop peu beaucoup toujours jamais deja encore non oui ou-bien afin ainsi
+annee annees year years mois month months semaine semaines week weeks front
 """.split())
 
 # Words before a noun: an action word after one ("the letter", « le mémo ») names a thing.
@@ -61,7 +62,8 @@ DETERMINERS = frozenset("the a an his her their its le la les un une son sa ses 
 PREPOSITIONS = frozenset("on about in of to for with from by sur dans de du des au aux pour avec par chez".split())
 
 # Nouns of time: empty words in "what day" / « à quelle heure », units in "how many hours".
-TIME_WORDS = frozenset("jour jours date moment heure heures temps day days time hours hour".split())
+TIME_WORDS = frozenset("jour jours date moment heure heures temps day days time hours hour annee annees an ans year years mois month "
+                       "months semaine semaines week weeks".split())
 
 QUESTION_WORDS = frozenset("qui quand quoi que quel quelle combien pourquoi comment who whom when what which how why".split())
 
