@@ -179,3 +179,16 @@ def test_phrasings_nobody_wrote_a_rule_for(index: SagaIndex, question: str, loca
 ])
 def test_near_misses_are_refused(index: SagaIndex, question: str) -> None:
     assert engine.ask(index, question).kind == "unknown", question
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("who called the shakeup 'one for the history books'", "one for the history books"),
+    ("le 'on peut pas tout apprendre dans un labo' c de ki ?", "on peut pas tout apprendre dans un labo"),
+    ("qui a dit « la mission continue » ?", "la mission continue"),
+    ("qui a viré l'ex-patron d'OpenAI ?", None),  # apostrophes are not quotes
+])
+def test_quoted_words_are_found_in_any_quotes(text: str, quoted: str | None) -> None:
+    from bot.answering.intents import QUOTED
+
+    found = QUOTED.search(text)
+    assert (found.group("inner") or found.group("single") if found else None) == quoted

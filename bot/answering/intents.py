@@ -26,7 +26,9 @@ source sources article articles passage passages mentionne mentionnent parle par
 voulait voulu veut voulaient vouloir want wants wanted wanting exprime exprimer exprimes express expressed expresses
 put puts putting get gets getting decide decided decides decision decide decider decidee decida bring brings brought
 """.split())
-_QUOTED = re.compile(r"[«“\"]\s*(?P<inner>[^«»“”\"]{3,}?)\s*[»”\"]")
+# Words quoted with guillemets, double quotes, or single quotes that are not apostrophes
+# ('one for the history books': a space or the start before, a space or punctuation after).
+QUOTED = re.compile(r"[«“\"]\s*(?P<inner>[^«»“”\"]{3,}?)\s*[»”\"]|(?:^|(?<=\s))['‘](?P<single>[^'‘’]*\s[^'‘’]*?)['’](?=[\s?!.,;:]|$)")
 _PASSIVE_EN = re.compile(r"\b(?:was|were|been|got|get|gets|is|are|being)\s+(?:\w+ly\s+)?(?P<verb>\w+)")
 _PASSIVE_FR = re.compile(r"\b(?:ete|etee|etes|etees|s est fait|s est fait|se sont fait|s etait fait)\s+(?:\w+ment\s+)?(?P<verb>\w+)")
 _SUBORDINATE = re.compile(r"\b(?:after|before|when|while|because|since|once|apres|avant|quand|lorsque|parce|pendant)\b")
@@ -81,8 +83,8 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     """Everything the engine needs to know about `text`."""
     text = respell(index.lexicon, text.strip())
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(text).replace("'", " ")))
-    quoted_match = _QUOTED.search(text)
-    quoted = quoted_match.group("inner") if quoted_match else None
+    quoted_match = QUOTED.search(text)
+    quoted = (quoted_match.group("inner") or quoted_match.group("single")) if quoted_match else None
     moment = find_moment(text, index.calendar)
     rest = _cut_moment(text, moment.rest, moment.span) if moment else text
     reading = read_names(index, rest)

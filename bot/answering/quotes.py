@@ -11,6 +11,7 @@ import re
 from rapidfuzz import fuzz
 
 from .answers import Answer
+from .intents import QUOTED
 from .index import Quote, SagaIndex
 from .names import read_names
 from .normalize import Locale, drop_stopwords, fold, split_words, stem
@@ -62,9 +63,9 @@ def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: st
 
 def extract_spoken_words(text: str) -> str:
     """The quoted part of a who-said question: « qui a dit « la mission continue » ? » → 'la mission continue'."""
-    quoted = re.search(r"[«“\"]\s*([^«»“”\"]{3,}?)\s*[»”\"]", text)
+    quoted = QUOTED.search(text)
     if quoted:
-        return quoted.group(1)
+        return quoted.group("inner") or quoted.group("single")
     folded = fold(text)
     stripped = _ASKING.sub("", folded)
     return stripped.strip(" ?!.") or folded
