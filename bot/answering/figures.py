@@ -174,7 +174,9 @@ def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions
     """The question names an entity or an action that the measure's events do not involve."""
     # A named entity the measure's events do not involve means another measure, not this one.
     verbs = {stem(max(m.text.split(), key=len)) for m in question.reading.mentions if m.actions}
-    acting = bool(verbs & measure.summaries)
+    # ... or when the question also names whose figure it is ("% of *OpenAI's staff* ready to
+    # jump to Microsoft"), anywhere in its summary.
+    acting = bool(verbs & measure.summaries) or any(entity in measure.entities for entity in question.entities)
     for entity_id in question.entities:
         names = {stem(w) for alias in _aliases(index, entity_id) for w in split_words(alias)}
         # Among the measure's actors and targets, in its very name ("openai-headcount"), or
