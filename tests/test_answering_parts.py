@@ -192,3 +192,16 @@ def test_quoted_words_are_found_in_any_quotes(text: str, quoted: str | None) -> 
 
     found = QUOTED.search(text)
     assert (found.group("inner") or found.group("single") if found else None) == quoted
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    ("the twitch guy who became OpenAI's interim CEO, what's his name?", "emmett-shear"),
+    ("qui est devenu PDG par intérim après Murati ?", "emmett-shear"),
+])
+def test_who_became_is_the_one_appointed(index: SagaIndex, question: str, person: str) -> None:
+    assert engine.ask(index, question).people[:1] == [person], question
+
+
+def test_a_length_of_time_answers_only_when_one_is_asked(index: SagaIndex) -> None:
+    answer = engine.ask(index, "how many achievements did Kevin Scott list in one week?")
+    assert answer.kind == "figure" and [figure.unit for figure in answer.figures] == ["achievements"]

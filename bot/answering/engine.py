@@ -312,7 +312,8 @@ def _pick_answer_side(question: Question, event: Event) -> tuple[str, ...]:
     answer and does not count as naming it)."""
     if question.by_whom:
         return event.actors
-    if question.passive:
+    if question.passive or question.becoming:
+        # "who was named", "who became interim CEO", "who took over": the one it happened to.
         return event.targets or event.actors
     named = set(question.entities)
     if named & set(event.actors) and event.targets and not named & set(event.targets):

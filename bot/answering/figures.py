@@ -54,6 +54,11 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
     if units:
         # "What percentage ...": only measures that have a figure in percent.
         scored = [pair for pair in scored if any(figure.unit in units for figure in pair[1].figures)]
+    else:
+        # A length of time answers only a question that asks for one ("how long", « combien
+        # de jours »): "how many achievements in one week" counts achievements.
+        durations = index.lexicon.asked_units.get("duration", frozenset())
+        scored = [pair for pair in scored if not all(figure.unit in durations for figure in pair[1].figures)]
     chosen: list[Measure] = []
     if scored and scored[0][0][1] and not question.foreign:
         best = scored[0][0][0]

@@ -70,6 +70,8 @@ class Question:
     sequence: str | None
     # "who did *not* resign?": events say what happened, never what did not
     negated: bool
+    # "who became CEO", "who took over": the subject is the one the event happened to
+    becoming: bool
     folded: str = field(repr=False, default="")
 
     def mentions_before(self, entity_id: str, words: frozenset[str]) -> bool:
@@ -116,6 +118,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
         asks_who=bool(_WHO.search(folded)),
         sequence="before" if _BEFORE.search(folded) else "after" if _AFTER.search(folded) else None,
         negated=bool(NEGATIONS & set(folded.split())),
+        becoming=any(re.search(rf"\b{re.escape(phrase)}\b", folded) for phrase in lexicon.becoming_words),
         folded=folded,
     )
 

@@ -22,6 +22,8 @@ class Lexicon:
     quantity_phrases: tuple[str, ...] = ()
     speech_words: frozenset[str] = frozenset()
     profile_phrases: tuple[str, ...] = ()
+    # "became", "took over", « est devenu »: the subject is the one the event happened to
+    becoming_words: tuple[str, ...] = ()
     # a hurried spelling → the word it stands for ("wat" → "what")
     spellings: dict[str, str] = field(default_factory=dict)
     # words of measure names that say nothing of what is counted ("duration", "number")
@@ -97,6 +99,7 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
         speech_words=frozenset(lists["speech_words"]),
         profile_phrases=tuple(lists["profile_phrases"]),
         everyday_words=frozenset(lists["everyday_words"]),
+        becoming_words=tuple(lists["becoming_words"]),
         filler_words=frozenset(lists["filler_words"]),
         generic_measure_words=frozenset(lists["generic_measure_words"]),
         spellings=spellings,

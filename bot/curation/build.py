@@ -251,7 +251,7 @@ def _lexicon_rows(dataset: Dataset) -> list[dict[str, Any]]:
     if lexicon is None:
         return []
     rows: list[dict[str, Any]] = []
-    for name in ("replace_words", "replace_nouns", "replace_phrases", "quantity_phrases", "speech_words", "profile_phrases", "everyday_words", "filler_words",
+    for name in ("replace_words", "replace_nouns", "replace_phrases", "quantity_phrases", "speech_words", "profile_phrases", "everyday_words", "filler_words", "becoming_words",
                  "generic_measure_words"):
         rows += [{"list": name, "key": "", "position": i, "word": word} for i, word in enumerate(getattr(lexicon, name))]
     for variant, word in sorted(lexicon.spellings.items()):

@@ -173,6 +173,8 @@ class Lexicon(Entry):
     speech_words: list[Text] = []
     # "who is", « qui est »: a profile is asked
     profile_phrases: list[Text] = []
+    # verbs whose subject is the one the event happened to ("who became CEO", "who took over")
+    becoming_words: list[Text] = []
     # words that say nothing of the event asked about ("dude", "supposedly", « bordel »)
     filler_words: list[Text] = []
     # aliases that are also everyday words ("jobs", "head"): only capitalised do they name the entity
