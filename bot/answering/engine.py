@@ -6,6 +6,8 @@ so Discord can call these through `asyncio.to_thread` and answer in a few millis
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from datetime import date as Day
 from datetime import timedelta
@@ -26,6 +28,7 @@ from .tenures import answer_replacement, answer_role, answer_roles_of, find_hold
 
 COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "help")
 MAX_EVENTS = 5
+_WHY = re.compile(r"\b(?:why|pourquoi|pk|pq|how come)\b")
 WHAT_EVENTS = 3
 
 
@@ -270,6 +273,13 @@ def _search(index: SagaIndex, command: str, question: Question) -> Answer:
     # next best ones that are as consistent with the question come along as support.
     found += [match for match in matches[1:WHAT_EVENTS] if match.consistent and match not in found]
     events = [match.event for match in found][:WHAT_EVENTS]
+    if _WHY.search(question.folded):
+        # Why: the reasons are given by whoever acted, the same day ("the board said he was not
+        # consistently candid"): the best such statements come first after the event itself.
+        main = events[0]
+        reasons = [match.event for match in matches if match.event not in events and match.event.date.iso == main.date.iso
+                   and set(match.event.actors) & set(main.actors)][:2]
+        events = [main, *reasons, *events[1:]][:WHAT_EVENTS + 1]
     return _attach_disputes(index, Answer(command, "what", question.locale, asked=question.text, events=events,
                                           people=list(events[0].actors), date=events[0].date))
 
