@@ -205,3 +205,9 @@ def test_who_became_is_the_one_appointed(index: SagaIndex, question: str, person
 def test_a_length_of_time_answers_only_when_one_is_asked(index: SagaIndex) -> None:
     answer = engine.ask(index, "how many achievements did Kevin Scott list in one week?")
     assert answer.kind == "figure" and [figure.unit for figure in answer.figures] == ["achievements"]
+
+
+def test_a_typo_match_holds_word_by_word(index: SagaIndex) -> None:
+    # "superintelligence avec" is within reach of "superintelligence team" as a whole, not word by word
+    assert "superintelligence-research-team" not in read_names(index, "son billet sur la superintelligence avec qui").entities
+    assert read_names(index, "emmet sheer").entities == ["emmett-shear"]

@@ -17,6 +17,8 @@ from .index import SagaIndex
 from .normalize import STOPWORDS, split_words_with_case, stem
 
 MAX_SPAN = 4
+# Each word of a phrase matched with a typo must be this close to the alias's word.
+WORD_CUTOFF = 70.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,13 @@ def _find_best_match(phrase: str, choices: tuple[str, ...], cutoff: float, every
     count = phrase.count(" ")
     same_shape = [choice for choice in choices if choice.count(" ") == count and choice not in everyday]
     found = process.extractOne(phrase, same_shape, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return (found[0], found[1]) if found else None
+    if found is None:
+        return None
+    # Word by word too: a long word can carry a short one ("superintelligence avec" is not
+    # "superintelligence team").
+    if any(fuzz.ratio(mine, theirs) < WORD_CUTOFF for mine, theirs in zip(phrase.split(), found[0].split())):
+        return None
+    return found[0], found[1]
 
 
 def _find_closest_alias(index: SagaIndex, phrase: str) -> str | None:
