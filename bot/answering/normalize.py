@@ -53,7 +53,7 @@ against over under through without since until because while via per again very 
 same just only both each few no nor not too yet ever never also however though although whether
 contre sans depuis jusqu jusque malgre envers parmi aupres lors puisque parce quoique tandis quand-meme aussi
 tres trop peu beaucoup toujours jamais deja encore non oui ou-bien afin ainsi
-annee annees year years mois month months semaine semaines week weeks front
+annee annees year years mois month months semaine semaines week weeks front suis es sommes etes jsuis chui
 """.split())
 
 # Words before a noun: an action word after one ("the letter", « le mémo ») names a thing.
