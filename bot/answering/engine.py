@@ -20,15 +20,15 @@ from .figures import answer_figure
 from .index import Event, SagaIndex
 from .intents import Question, read_question
 from .moments import find_moment, parse_moment
-from .names import read_names, resolve_entity
-from .normalize import QUESTION_WORDS, Locale, drop_stopwords, detect_locale, split_words
+from .names import is_part_of_a_name, read_names, resolve_entity
+from .normalize import QUESTION_WORDS, Locale, drop_stopwords, detect_locale
 from .quotes import answer_quote, answer_quotes_by, extract_spoken_words
 from .ranking import Match, select_answers, pick_closest, rank_events
 from .tenures import answer_replacement, answer_role, answer_roles_of, find_holders, find_qualifier, resolve_role
 
 COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "help")
 MAX_EVENTS = 5
-_WHY = re.compile(r"\b(?:why|pourquoi|pk|pq|how come)\b")
+_WHY = re.compile(r"\b(?:why|pourquoi|how come)\b")
 WHAT_EVENTS = 3
 
 
@@ -72,7 +72,7 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
     # "OpenAI" is named by "the OpenAI board" too. When the best event has no one else, the
     # articles don't say (another event's people would answer another question).
     named = set(question.entities)
-    named |= {person for person in people if _is_part_of_a_name(index, person, named)}
+    named |= {person for person in people if is_part_of_a_name(index, person, named)}
     if all(person in named for person in _pick_answer_side(question, found[0].event)):
         return _say_unknown(command, question, matches)
     people = [person for person in people if person not in named]
@@ -309,11 +309,6 @@ def _find_qualifier_after(index: SagaIndex, question: Question, end: int) -> str
         if mention.entities and end <= mention.start <= end + 2:
             return find_qualifier(index, replace(question.reading, mentions=(mention,)))
     return None
-
-
-def _is_part_of_a_name(index: SagaIndex, entity_id: str, named: set[str]) -> bool:
-    own = set(split_words(index.name(entity_id)))
-    return bool(own) and any(own < set(split_words(index.name(other))) for other in named)
 
 
 def _pick_answer_side(question: Question, event: Event) -> tuple[str, ...]:

@@ -8,17 +8,19 @@ events. Every figure of the chosen measure is returned, so 505 (003) and « prè
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answers import Answer
 from .index import Dispute, Figure, SagaIndex
 from .intents import Question
+from .names import is_part_of_a_name
 from .normalize import DETERMINERS, STOPWORDS, TIME_WORDS, split_words, stem
 
 # Verbs every kind of figure goes with ("how many did they say", « combien ont-ils annoncé »).
 GENERIC_ACTIONS = frozenset({"said", "reported", "announced"})
-# A figure found by meaning alone: this close to the question, and this far ahead of the next
-# measure (chosen on the dev split, benchmarks/eval_answers.py).
+# A figure found through the fused ranking: its event at least this close to the question in
+# meaning (chosen on the dev split, benchmarks/eval_answers.py).
 FIGURE_MEANING_ACCEPT = 0.25
 QUANTITY_WORDS = frozenset({"combien", "nombre", "number", "many", "much", "amount", "montant", "quel", "quelle", "total"})
 
@@ -119,7 +121,7 @@ def _choose_by_meaning(index: SagaIndex, question: Question, measures: list[Meas
             by_event.setdefault(figure.event_id, []).append(measure)
     events = [event for event in index.events if event.id in by_event]
     stop = (STOPWORDS - TIME_WORDS) | QUANTITY_WORDS
-    named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    named = _name_stems(index, question.entities)
     counted = [stem(w) for w in question.reading.words if w not in stop and len(w) > 2 and stem(w) not in named]
     for match in rank_events(index, question, events=events):
         if not match.consistent or match.meaning < FIGURE_MEANING_ACCEPT:
@@ -137,7 +139,7 @@ def _score(index: SagaIndex, measure: Measure, words: list[str], question: Quest
         return 0.0, False
     # What is counted must be named by a word of its own, not only by a name ("Microsoft" is in
     # `defectors-to-microsoft`, but "how many employees does Microsoft have?" is not about defectors).
-    named = {stem(w) for entity_id in question.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    named = _name_stems(index, question.entities)
     if not any(word in measure.keywords and word not in named for word in words):
         return 0.0, False
     if not _names_what_is_counted(index, measure, words):
@@ -159,7 +161,7 @@ def _names_what_is_counted(index: SagaIndex, measure: Measure, words: list[str])
 
 def _own_words(index: SagaIndex, measure: Measure, widen: bool) -> set[str]:
     """The stems of the measure's id less names and generic words, with their synonyms when widened."""
-    named = {stem(w) for entity_id in measure.entities for alias in _aliases(index, entity_id) for w in split_words(alias)}
+    named = _name_stems(index, measure.entities)
     generic = {stem(word) for word in index.lexicon.generic_measure_words}
     own = {stem(word) for word in measure.slug.split("-")} - named - generic
     if widen:
@@ -169,10 +171,9 @@ def _own_words(index: SagaIndex, measure: Measure, widen: bool) -> set[str]:
     return own
 
 
-def _is_part_of_named(index: SagaIndex, entity_id: str, others: frozenset[str]) -> bool:
-    """Microsoft in "a Microsoft employee": the entity's name is within another's name."""
-    own = set(split_words(index.name(entity_id)))
-    return bool(own) and any(own < set(split_words(index.name(other))) for other in others)
+def _name_stems(index: SagaIndex, entity_ids: Iterable[str]) -> set[str]:
+    """The stems of every alias of these entities."""
+    return {stem(word) for entity_id in entity_ids for alias in _aliases(index, entity_id) for word in split_words(alias)}
 
 
 def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions: bool = True) -> bool:
@@ -183,12 +184,12 @@ def _contradicts(index: SagaIndex, measure: Measure, question: Question, actions
     # jump to Microsoft"), anywhere in its summary.
     acting = bool(verbs & measure.summaries) or any(entity in measure.entities for entity in question.entities)
     for entity_id in question.entities:
-        names = {stem(w) for alias in _aliases(index, entity_id) for w in split_words(alias)}
+        names = _name_stems(index, [entity_id])
         # Among the measure's actors and targets, in its very name ("openai-headcount"), or
         # beside the asked verb in its summary ("ready to *join Microsoft*"); a mention in
         # passing ("after Microsoft's announcement") is not what is counted.
         if entity_id not in measure.entities and not names & measure.keywords and not (acting and names & measure.summaries) \
-                and not _is_part_of_named(index, entity_id, measure.entities):
+                and not is_part_of_a_name(index, entity_id, measure.entities):
             return True
     if not actions:
         return False

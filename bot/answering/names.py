@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from .index import SagaIndex
-from .normalize import STOPWORDS, split_words_with_case, stem
+from .normalize import STOPWORDS, split_words, split_words_with_case, stem
 
 MAX_SPAN = 4
 # Each word of a phrase matched with a typo must be this close to the alias's word.
@@ -89,6 +89,13 @@ def resolve_entity(index: SagaIndex, text: str) -> str | None:
         return _find_closest_alias(index, " ".join(reading.words))
     best = max(named, key=lambda mention: (mention.end - mention.start, mention.score))
     return _pick_entity(index, best.entities)
+
+
+def is_part_of_a_name(index: SagaIndex, entity_id: str, others: set[str] | frozenset[str]) -> bool:
+    """The entity's name is within another's: "Microsoft" in "a Microsoft employee", "OpenAI" in
+    "OpenAI board"."""
+    own = set(split_words(index.name(entity_id)))
+    return bool(own) and any(own < set(split_words(index.name(other))) for other in others)
 
 
 def _find_mention_at(index: SagaIndex, tokens: list[tuple[str, bool]], start: int, length: int, fuzzy: bool) -> Mention | None:

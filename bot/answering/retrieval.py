@@ -71,12 +71,10 @@ class WordIndex:
 
 @dataclass(frozen=True)
 class Scores:
-    """How close each event (in index order) and each quote is to one question."""
+    """How close each event (in index order) is to one question."""
 
     meaning: npt.NDArray[np.float32]
     words: list[float]
-    quotes: dict[str, float]
-    entities: dict[str, float]
 
 
 def load_meaning(db: sqlite_utils.Database) -> MeaningIndex | None:
@@ -121,7 +119,7 @@ def score_question(vectors: MeaningIndex | None, words: WordIndex, event_order: 
     """Every event's closeness to `text` by meaning (0 without vectors) and by words."""
     word_scores = words.score(stems)
     if vectors is None:
-        return Scores(np.zeros(len(word_scores), dtype=np.float32), word_scores, {}, {})
+        return Scores(np.zeros(len(word_scores), dtype=np.float32), word_scores)
     question = meaning.encode_one(text)
     by_event = best_per_owner(vectors.events, vectors.event_starts, question)
     ordered = np.zeros(len(word_scores), dtype=np.float32)
@@ -129,6 +127,4 @@ def score_question(vectors: MeaningIndex | None, words: WordIndex, event_order: 
         position = event_order.get(event_id)
         if position is not None:
             ordered[position] = similarity
-    quotes = dict(zip(vectors.quote_ids, best_per_owner(vectors.quotes, vectors.quote_starts, question).tolist()))
-    entities = dict(zip(vectors.entity_ids, best_per_owner(vectors.entities, vectors.entity_starts, question).tolist()))
-    return Scores(ordered, word_scores, quotes, entities)
+    return Scores(ordered, word_scores)
