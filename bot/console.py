@@ -19,7 +19,8 @@ from .answering.answers import Answer, serialise_answer
 from .answering.index import SagaIndex, load_index
 from .answering.normalize import FALLBACK_LOCALE, Locale
 from .answering.replies import render
-from .messages import say
+from .curation.checks import fold
+from .messages import command_name, say
 from .settings import Settings
 
 # The option names of each command, as the Discord slash commands will name them.
@@ -35,6 +36,10 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "help": (),
 }
 EXIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
+# A command typed by its French name, as Discord shows it to French members (`/aide`, `/qui`,
+# `/récap`): the catalogue's `cmd.<command>.name`, with or without accents.
+FRENCH_NAMES = {fold(command_name(command, "fr")): command
+                for command in (*engine.COMMANDS, "quiz", "recap") if fold(command_name(command, "fr")) != command}
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Line:
     command: str
     text: str
     options: dict[str, str] = field(default_factory=dict)
+    # the language the command's own name is in, when it tells (`/aide` is French)
+    locale: Locale | None = None
 
 
 def parse_line(line: str) -> Line:
@@ -53,14 +60,16 @@ def parse_line(line: str) -> Line:
     if not stripped.startswith("/"):
         return Line("ask", stripped)
     name, _, rest = stripped[1:].partition(" ")
-    command = name.lower().rstrip(":")
+    typed = name.lower().rstrip(":")
+    command = FRENCH_NAMES.get(fold(typed), typed)
+    locale: Locale | None = "fr" if command != typed else None
     names = OPTIONS.get(command, ())
     if not names:
-        return Line(command, rest.strip())
+        return Line(command, rest.strip(), locale=locale)
     pattern = re.compile(rf"(?:^|\s)({'|'.join(names)}):", re.IGNORECASE)
     pieces = pattern.split(" " + rest)
     options = {pieces[i].lower(): pieces[i + 1].strip() for i in range(1, len(pieces) - 1, 2)}
-    return Line(command, pieces[0].strip(), options)
+    return Line(command, pieces[0].strip(), options, locale)
 
 
 def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> Answer:
@@ -69,6 +78,7 @@ def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> An
     if not line.strip():
         return Answer("ask", "error", locale or FALLBACK_LOCALE, ok=False, reason="error.empty")
     handler = _HANDLERS.get(parsed.command)
+    locale = locale or parsed.locale
     if handler is None:
         commands = ", ".join(f"/{name}" for name in engine.COMMANDS)
         return Answer(parsed.command, "error", locale or _guess(parsed.text), ok=False, reason="error.unknown_command",

@@ -1,18 +1,16 @@
-"""An answer laid out as pages of an embed, within Discord's limits, whatever the data.
+"""A reply document laid out as pages of an embed, within Discord's limits, whatever the data.
 
 Plain Python (no discord import): the cog turns each `Page` into a `discord.Embed`. The
-words come from `bot.answering.replies`, the same as the console's, so Discord and the
-console say the same thing; here they are only arranged: a headline, the non-event lines,
-and one field per event with its date, actors, summary, verbatim quote and article.
+document is the console's too (bot.answering.document), so Discord and the console say the
+same thing; here it is only arranged: the headline as title, the reply's lines and notes as
+description, one field per item (its date, who, words, verbatim passage and article), and
+the items past the first page's on the next pages.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .answering.answers import Answer
-from .answering.index import Event, SagaIndex
-from .answering.phrasing import join_names, phrase_date, tag_article
-from .answering.replies import render
+from .answering.document import Item, Reply
 from .messages import say
 
 # Discord's documented embed limits.
@@ -26,7 +24,6 @@ EMBED_TOTAL_LIMIT = 6000
 # Fewer fields than Discord allows: a page should read at a glance.
 FIELDS_PER_PAGE = 6
 QUOTE_LIMIT = 300
-EVENT_KINDS = frozenset({"who", "when", "what", "profile", "timeline", "source"})
 
 
 @dataclass
@@ -45,32 +42,25 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
-def build_pages(index: SagaIndex, answer: Answer) -> list[Page]:
-    """The pages of `answer`: one for most answers, several for long event lists."""
-    lines = render(index, answer).split("\n")
-    if answer.kind not in EVENT_KINDS or not answer.events:
-        return _split_text(lines)
-    events = answer.events + answer.possible
-    headline, *rest = lines
-    # The event bullets become fields; the other lines (posts held, disagreements) stay as text.
-    notes = [line for line in rest if line.strip() and not line.startswith("• ") and not _is_more_line(line, answer)]
-    fields = [_event_field(index, event, answer.locale) for event in events]
-    return _paginate(shorten(headline.replace("**", ""), TITLE_LIMIT), "\n".join(notes), fields, answer.locale)
+def build_pages(reply: Reply) -> list[Page]:
+    """The pages of `reply`: one for most answers, several for long lists."""
+    description = "\n".join([*reply.lead, *reply.notes])
+    fields = [_make_field(item, section.title if position == 0 else "")
+              for section in reply.sections for position, item in enumerate(section.items)]
+    if not fields:
+        return _split_text(reply.headline, description)
+    return _paginate(shorten(reply.headline, TITLE_LIMIT), description, fields, reply.locale)
 
 
-def _is_more_line(line: str, answer: Answer) -> bool:
-    # The console's "… and 12 more" is replaced here by the pages themselves.
-    return line.startswith("…") or line.startswith(say("more", answer.locale, count=0)[:6])
-
-
-def _event_field(index: SagaIndex, event: Event, locale: str) -> tuple[str, str]:
-    date = phrase_date(event.date, locale, event.approximate)
-    hedge = f" {say('hedged', locale)}" if event.hedged else ""
-    actors = join_names([index.name(actor) for actor in event.actors], locale)
-    name = shorten(f"{date}{hedge}", FIELD_NAME_LIMIT)
-    quotes = [f"> « {shorten(source.quote, QUOTE_LIMIT)} » — {tag_article(index, source.article)}" for source in event.sources[:2]]
-    value = "\n".join([f"**{actors}** — {event.summary[locale]}", *quotes])
-    return name, shorten(value, FIELD_VALUE_LIMIT)
+def _make_field(item: Item, section_title: str) -> tuple[str, str]:
+    """An item as a field: its date (or who) as name; who, words and passages as value."""
+    name = item.when or item.who or "•"
+    if section_title:
+        name = f"{section_title} {name}"
+    head = f"**{item.who}** — {item.text}" if item.who and item.when and item.text else item.text
+    quotes = [f"> « {shorten(passage.quote, QUOTE_LIMIT)} » — {passage.source}" for passage in item.passages]
+    value = "\n".join(part for part in [head, *quotes, item.note] if part) or "—"
+    return shorten(name, FIELD_NAME_LIMIT), shorten(value, FIELD_VALUE_LIMIT)
 
 
 def _paginate(title: str, description: str, fields: list[tuple[str, str]], locale: str) -> list[Page]:
@@ -87,12 +77,12 @@ def _paginate(title: str, description: str, fields: list[tuple[str, str]], local
     return _number(pages, locale)
 
 
-def _split_text(lines: list[str]) -> list[Page]:
-    """A text answer: a title, then the rest in as many pages as its length needs."""
-    headline, *rest = lines
+def _split_text(headline: str, text: str) -> list[Page]:
+    """A reply of lines only (help, an error): the headline as title, the lines in as many pages
+    as their length needs."""
     pages: list[Page] = []
     chunk = ""
-    for line in rest:
+    for line in text.split("\n"):
         line = shorten(line, DESCRIPTION_LIMIT)
         if len(chunk) + len(line) + 1 > min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT // 8):
             pages.append(Page(shorten(headline, TITLE_LIMIT), chunk.rstrip()))

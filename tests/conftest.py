@@ -59,6 +59,7 @@ TINY_FILES = {
   published: "2023-11-20"
   published_basis: "made for the tests"
   title: null
+  short: {fr: Essai, en: Test}
   label: {fr: Essai, en: Test}
 """,
     "entities.yaml": """\

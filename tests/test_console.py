@@ -73,9 +73,10 @@ def test_a_when_answer_keeps_the_date_precision_and_the_source(index: SagaIndex)
 def test_a_range_is_said_to_be_a_range(index: SagaIndex) -> None:
     english = handle_line(index, "/when when was Shear named interim CEO?")
     assert english["answer"]["date"] == "2023-11-19/2023-11-20"
-    assert "between Sunday 19 and Monday 20 November 2023 — the articles do not say exactly" in english["text"]
+    # the headline is the answer, and says the articles give no exact day
+    assert english["text"].startswith("Between Sunday 19 and Monday 20 November 2023 — the articles do not say exactly")
     french = handle_line(index, "/when quand Shear a-t-il été nommé ?")
-    assert "entre le dimanche 19 et le lundi 20 novembre 2023 — les articles ne précisent pas" in french["text"]
+    assert french["text"].startswith("Entre le dimanche 19 et le lundi 20 novembre 2023 — les articles ne précisent pas")
 
 
 def test_a_hedged_event_is_presented_as_reported(index: SagaIndex) -> None:
@@ -172,4 +173,4 @@ def test_run_without_token_starts_the_console_and_says_how_to_connect(saga_db_pa
     result = run_bot(saga_db_path, "run", stdin="/who qui a viré Altman ?\n")
     assert result.returncode == 0, result.stderr
     assert "DISCORD_TOKEN" in result.stderr
-    assert "OpenAI board" in result.stdout
+    assert "conseil d'administration d'OpenAI" in result.stdout

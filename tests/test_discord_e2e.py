@@ -74,7 +74,7 @@ async def test_connects_with_the_guilds_intent_only(live_bot: SagaBot, standin: 
 
 @pytest.mark.parametrize(
     ("locale", "question", "expected"),
-    [("fr", "qui a viré Altman ?", "OpenAI board"), ("en-US", "who fired altmann", "OpenAI board"),
+    [("fr", "qui a viré Altman ?", "Le conseil d'administration d'OpenAI"), ("en-US", "who fired altmann", "OpenAI board"),
      ("en-US", "who replaced Murati", "Emmett Shear"), ("fr", "qui est le PDG de Google ?", "Les articles ne disent pas")],
 )
 async def test_who_answers_in_the_members_language(live_bot: SagaBot, standin: DiscordStandIn, locale: str,

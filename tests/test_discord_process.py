@@ -49,7 +49,7 @@ async def test_run_serves_commands_and_closes_cleanly_on_sigterm(standin: Discor
     payload = standin.make_interaction("who", [{"name": "description", "type": 3, "value": "qui a viré Altman ?"}], locale="fr")
     start = await standin.send_interaction(payload)
     callback = await standin.wait_callback(payload, start, timeout=15)
-    assert "OpenAI board" in callback.json["data"]["embeds"][0]["title"]
+    assert "conseil d'administration d'OpenAI" in callback.json["data"]["embeds"][0]["title"]
     # Command sync is explicit: starting the bot registers nothing.
     assert standin.find("PUT", r"/commands$") == []
     process.send_signal(signal.SIGTERM)

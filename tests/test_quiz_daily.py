@@ -26,7 +26,7 @@ def test_judging_says_right_or_gives_the_answer_and_why(index: SagaIndex) -> Non
     wrong = (question.right + 1) % 4
     assert judge_daily_answer(question, question.right, "en").startswith("✅")
     verdict = judge_daily_answer(question, wrong, "fr")
-    assert verdict.startswith("❌") and "OpenAI board" in verdict and "17 novembre 2023" in verdict
+    assert verdict.startswith("❌") and "conseil d'administration d'OpenAI" in verdict and "17 novembre 2023" in verdict
     assert "1." in phrase_daily_question(question, "en")
 
 

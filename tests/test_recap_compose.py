@@ -105,7 +105,9 @@ def test_a_days_lines_give_the_time_actors_summary_and_source(index: SagaIndex) 
     assert brockman.when == "vers 13 h 30 (heure du Pacifique)" and "Business Insider" in brockman.source
     assert brockman.actors == ("Greg Brockman",)
     fired = next(line for line in post.lines if line.event_id == "board-fires-altman")
-    assert "000" in fired.source and "FredZone" in fired.source and len(fired.articles) == 5
+    # articles are named for members, by outlet or title, never by file number
+    assert "mémo de Kevin Scott" in fired.source and "FredZone" in fired.source and len(fired.articles) == 5
+    assert not any(f"00{n}" in fired.source for n in range(5))
     english = compose_day_post(index, "en", date(2023, 11, 19))
     assert english is not None and "(reported, not confirmed)" in english.lines[0].summary
 

@@ -3,7 +3,7 @@ database, every fact with its date and source. Plain Python: nothing here import
 
     index = SagaIndex.load(db)             # once, at start (a few tens of milliseconds)
     answer = who(index, "qui a viré Altman ?")
-    text = render(index, answer)           # or serialise_answer(index, answer) for JSON
+    text = render(index, answer)           # compose_reply(index, answer) for the document; serialise_answer for JSON
 """
 from .answers import Answer, serialise_answer
 from .engine import ask, help_answer, quote, role, source, timeline, what, when, who

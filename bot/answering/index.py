@@ -17,7 +17,7 @@ import sqlite_utils
 
 from ..saga.dates import SagaDate
 from ..saga.roles import Tenure, role_history
-from .normalize import split_words, stem
+from .normalize import Locale, split_words, stem
 from .retrieval import MeaningIndex, Scores, WordIndex, build_word_index, load_meaning, score_question
 from ..saga.calendar import SagaCalendar, load_calendar
 from .lexicon import Lexicon, load_lexicon
@@ -29,11 +29,8 @@ class Article:
     outlet: str | None
     label: dict[str, str]
     title: str | None
-
-    @property
-    def number(self) -> str:
-        """'001' for '001_adc7ad9d1b298ec6.txt': how replies cite an article briefly."""
-        return self.seed.split("_", 1)[0]
+    # how replies name it: "Business Insider", « l'article sur le mémo de Kevin Scott »
+    short: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,8 @@ class Entity:
     kind: str
     description: dict[str, str]
     aliases: tuple[str, ...]
+    # the name to show in each language (« le conseil d'administration d'OpenAI » / "OpenAI board")
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,8 @@ class Event:
     stems: frozenset[str]
     # the curated summaries alone: what the event *is*, not the context its sources quote
     summary_stems: frozenset[str]
+    # a turning point of the saga (data/events: `key: true`): lists lead with these
+    key: bool = False
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -219,10 +220,19 @@ class SagaIndex:
             known |= {stem(word) for word in phrase.split()}
         self.vocabulary = frozenset(known)
 
-    def name(self, entity_id: str) -> str:
-        """The canonical name of an entity (its id if the data no longer has it)."""
+    def name(self, entity_id: str, locale: Locale | None = None) -> str:
+        """The name of an entity in `locale`, or its canonical name (the JSON contract's) without
+        one; its id if the data no longer has it."""
         entity = self.entities.get(entity_id)
-        return entity.name if entity else entity_id
+        if entity is None:
+            return entity_id
+        return entity.names.get(locale, entity.name) if locale else entity.name
+
+    def glance_order(self, event: Event) -> tuple[int, int]:
+        """Where an event comes in a list a member reads at a glance: the saga's turning points
+        first, then its own days, then the background; each in the order the data tells them."""
+        inside = self.calendar is not None and self.calendar.contains(event.date.start or event.date.end or "")
+        return (0 if event.key else 1 if inside else 2), event.position
 
     def weigh_entity(self, entity_id: str) -> float:
         """How much naming this entity narrows the events down: rare entities weigh more."""
@@ -255,8 +265,9 @@ def _read_date(row: dict[str, Any], prefix: str = "date") -> SagaDate:
 
 def _load_articles(db: sqlite_utils.Database) -> dict[str, Article]:
     return {
-        row["seed"]: Article(row["seed"], row["outlet"], {"fr": row["label_fr"], "en": row["label_en"]}, row["title"])
-        for row in db["articles"].rows_where(order_by="seed", select="seed, outlet, label_fr, label_en, title")
+        row["seed"]: Article(row["seed"], row["outlet"], {"fr": row["label_fr"], "en": row["label_en"]}, row["title"],
+                             {"fr": row["short_fr"], "en": row["short_en"]})
+        for row in db["articles"].rows_where(order_by="seed", select="seed, outlet, label_fr, label_en, title, short_fr, short_en")
     }
 
 
@@ -266,7 +277,7 @@ def _load_entities(db: sqlite_utils.Database) -> dict[str, Entity]:
         aliases[row["entity_id"]].append(row["alias"])
     return {
         row["id"]: Entity(row["id"], row["name"], row["kind"], {"fr": row["description_fr"], "en": row["description_en"]},
-                          tuple(aliases[row["id"]]))
+                          tuple(aliases[row["id"]]), {"fr": row["name_fr"], "en": row["name"]})
         for row in db["entities"].rows_where(order_by="id")
     }
 
@@ -292,6 +303,7 @@ def _load_events(db: sqlite_utils.Database) -> list[Event]:
             tuple(sides[row["id"]]["actor"]), tuple(sides[row["id"]]["target"]), own_sources, tuple(figures[row["id"]]),
             _stem_all(summary["fr"], summary["en"], *(source.quote for source in own_sources)),
             _stem_all(summary["fr"], summary["en"]),
+            bool(row["key"]),
         ))
     return events
 

@@ -119,26 +119,25 @@ def phrase_figure(figure: Figure, locale: Locale) -> str:
     return say("figure.about_value", locale, value=amount) if figure.approximate else amount
 
 
-def tag_article(index: SagaIndex, seed: str) -> str:
-    """'002 Business Insider', or '003' when the article names no outlet."""
+def tag_article(index: SagaIndex, seed: str, locale: Locale) -> str:
+    """'Business Insider', « l'article sur le mémo de Kevin Scott »: never the file's number."""
     article = index.articles.get(seed)
-    if article is None:
-        return seed
-    return say("article.outlet", "en", number=article.number, outlet=article.outlet) if article.outlet else article.number
+    return article.short[locale] if article is not None else seed
 
 
 def describe_article(article: Article | None, seed: str, locale: Locale) -> str:
-    """'article 002 (Business Insider) "The day Sam Altman was ousted…"' / 'article 003 "…"'."""
+    """'Business Insider — "The day Sam Altman was ousted, seen from OpenAI and Microsoft"', the
+    article's own title when it has one, else our description of it."""
     if article is None:
         return seed
-    if article.outlet:
-        return say("article.long", locale, number=article.number, outlet=article.outlet, label=article.label[locale])
-    return say("article.long_no_outlet", locale, number=article.number, label=article.label[locale])
+    short = article.short[locale]
+    label = article.title if article.title and article.title not in short else article.label[locale]
+    return say("article.long", locale, short=short, label=label)
 
 
 def phrase_sources(index: SagaIndex, sources: tuple[Source, ...] | list[Source], locale: Locale) -> str:
     """'source: 002 Business Insider' / 'sources: 001 FredZone; 004 ZDNet.com' (each article once)."""
-    tags = [tag_article(index, seed) for seed in sorted({source.article for source in sources})]
+    tags = [tag_article(index, seed, locale) for seed in sorted({source.article for source in sources})]
     return say("source.one" if len(tags) == 1 else "source.many", locale, sources=pick_separator(locale).join(tags))
 
 
@@ -147,7 +146,7 @@ def phrase_role(index: SagaIndex, role: str, of_entity: str | None, locale: Loca
     label = index.roles.get(role, {}).get(locale, role)
     if not of_entity:
         return label
-    name = index.name(of_entity)
+    name = index.name(of_entity, locale)
     vowel = locale == "fr" and name[:1].lower() in "aeiouyéèh"
     return say("role.of_vowel" if vowel else "role.of", locale, role=label, of=name)
 

@@ -31,10 +31,10 @@ def answer_quote(index: SagaIndex, command: str, locale: Locale, words: str) -> 
     answer = Answer(command, "quote", locale, asked=words)
     speaker = _find_speaker_named(index, words)
     if speaker is not None:
-        answer.quotes = [quote for quote in index.quotes if speaker in quote.speakers]
+        answer.quotes = _order_for_glance(index, [quote for quote in index.quotes if speaker in quote.speakers])
         answer.people = [speaker]
         if not answer.quotes:
-            answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker)}
+            answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker, locale)}
             answer.people = []
         return answer
     said = extract_spoken_words(words)
@@ -54,11 +54,21 @@ def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: st
     """What one person said, narrowed to the quotes about `about` (stems) when some are."""
     said = [quote for quote in index.quotes if speaker in quote.speakers]
     narrowed = [quote for quote in said if about and sum(word in quote.stems for word in about) / len(about) >= 0.5]
-    answer = Answer(command, "quote", locale, asked=asked, people=[speaker], quotes=narrowed or said)
+    answer = Answer(command, "quote", locale, asked=asked, people=[speaker], quotes=_order_for_glance(index, narrowed or said))
     if not said:
-        answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker)}
+        answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker, locale)}
         answer.people = []
     return answer
+
+
+def _order_for_glance(index: SagaIndex, quotes: list[Quote]) -> list[Quote]:
+    """What someone said, their words at the saga's turning points first (Sutskever's regret
+    before his July posts)."""
+    def order(quote: Quote) -> tuple[int, int]:
+        event = index.events_by_id.get(quote.event_id or "")
+        return index.glance_order(event) if event is not None else (3, 0)
+
+    return sorted(quotes, key=order)
 
 
 def extract_spoken_words(text: str) -> str:

@@ -1,86 +1,136 @@
-"""Answers in words: short, in the asker's language, each fact with its date and its source
-article. Hedged events are marked as reported, quotes stay verbatim in French (English
-readers also get the translation, marked as such), disagreements between articles are shown.
+"""Answers in words: a reply document (bot.answering.document) in the asker's language.
+
+The headline is the answer; each fact keeps its date and its article, named by outlet or
+title. Hedged events are marked as reported, quotes stay verbatim in French (English readers
+also get the translation, marked as such), disagreements between articles are shown. Lists
+lead with the saga's turning points and its own days, and show a few items at a glance.
 """
 from __future__ import annotations
+
+from rapidfuzz import fuzz
 
 from ..messages import say
 from ..saga.roles import Tenure
 from .answers import Answer
+from .document import Item, Passage, Reply, Section, render_text
 from .index import Dispute, Event, Quote, SagaIndex, Source
 from .normalize import Locale
-from .phrasing import (describe_article, tag_article, join_names, phrase_date, phrase_figure, phrase_moment, phrase_role,
-                       phrase_sources, pick_separator)
+from .phrasing import (describe_article, join_names, phrase_date, phrase_figure, phrase_moment, phrase_role, pick_separator,
+                       tag_article)
 
-# Discord messages hold 2,000 characters: longer lists are cut, and say how many are left.
-MAX_LINES = {"what": 12, "profile": 6, "timeline": 15, "quote": 8, "role": 12}
-HELP_COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "help")
+# How many items a reply shows at a glance (a plain answer stays well under 1,500 characters);
+# the rest are "more": listed by --json, and on the next pages on Discord.
+SHOWN = {"who": 3, "when": 3, "what": 3, "profile": 4, "timeline": 8, "quote": 4, "role": 8, "figure": 4, "source": 5,
+         "closest": 3}
+# The verbatim passages shown under an event: enough to check it, not the whole dossier.
+PASSAGES = 1
+# Two quotes of one speaker this alike (rapidfuzz ratio of their folded words) are one sentence
+# carried by two articles.
+SAME_QUOTE = 90
+HELP_COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "quiz", "recap", "help")
 
 
 def render(index: SagaIndex, answer: Answer) -> str:
-    """The reply to show for `answer`."""
-    render_kind = _RENDERERS.get(answer.kind, _render_unknown)
-    return "\n".join(line for line in render_kind(index, answer) if line is not None).strip()
+    """The reply to `answer` as console text."""
+    return render_text(compose_reply(index, answer))
 
 
-def render_event(index: SagaIndex, event: Event, locale: Locale) -> str:
-    """'• Friday 17 November 2023 — OpenAI's board fires Sam Altman. [source: 001 FredZone]'."""
+def compose_reply(index: SagaIndex, answer: Answer) -> Reply:
+    """The reply document of `answer`."""
+    return _COMPOSERS.get(answer.kind, _compose_unknown)(index, answer)
+
+
+def make_event_item(index: SagaIndex, event: Event, locale: Locale, passages: int = PASSAGES, with_text: bool = True) -> Item:
+    """'vendredi 17 novembre 2023 — Le conseil d'administration d'OpenAI renvoie Sam Altman. [sources : …]'."""
     hedge = f" {say('hedged', locale)}" if event.hedged else ""
-    date = phrase_date(event.date, locale, event.approximate)
-    return f"• {date} — {event.summary[locale]}{hedge} [{phrase_sources(index, event.sources, locale)}]"
+    return Item(
+        text=event.summary[locale] + hedge if with_text else "",
+        # "between Sunday 19 and Monday 20" says it is vague; the headline or the list's title warns once
+        when=phrase_date(event.date, locale, event.approximate, compact=True),
+        sources=_name_articles(index, event.sources, locale),
+        passages=tuple(Passage(source.quote, tag_article(index, source.article, locale)) for source in event.sources[:passages]),
+    )
 
 
-def _render_who(index: SagaIndex, answer: Answer) -> list[str]:
-    names = join_names([index.name(person) for person in answer.people], answer.locale)
+def _compose_who(index: SagaIndex, answer: Answer) -> Reply:
+    locale = answer.locale
+    names = _capitalise(join_names([index.name(person, locale) for person in answer.people], locale))
+    main = answer.events[0] if answer.events else None
     if answer.tenures:
-        heading = say("who.replaced", answer.locale, people=names)
+        headline = say("who.replaced", locale, people=names)
     elif answer.events and all(event.hedged for event in answer.events):
-        heading = say("who.reported", answer.locale, people=names)
+        headline = say("who.reported", locale, people=names)
     else:
-        heading = say("who.people", answer.locale, people=names)
-    return [heading, *_render_events(index, answer.events, answer.locale), *_render_disputes(index, answer.disputes, answer.locale)]
+        headline = say("who.people", locale, people=names)
+    if main is not None:
+        headline = f"{headline} — {phrase_date(main.date, locale, main.approximate)}"
+    return _compose_events_reply(index, answer, headline)
 
 
-def _render_when(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_when(index: SagaIndex, answer: Answer) -> Reply:
     main = answer.events[0]
     date = _capitalise(phrase_date(main.date, answer.locale, main.approximate))
-    heading = say("when.date", answer.locale, date=f"{date} {say('hedged', answer.locale)}" if main.hedged else date)
-    return [heading, *_render_events(index, answer.events, answer.locale), *_render_disputes(index, answer.disputes, answer.locale)]
+    headline = f"{date} {say('hedged', answer.locale)}" if main.hedged else date
+    return _compose_events_reply(index, answer, headline)
 
 
-def _render_what(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_events_reply(index: SagaIndex, answer: Answer, headline: str) -> Reply:
+    items = [make_event_item(index, event, answer.locale, passages=PASSAGES if position == 0 else 0)
+             for position, event in enumerate(answer.events)]
+    return Reply(answer.locale, headline, sections=(Section(tuple(items), shown=SHOWN[answer.kind]),),
+                 notes=_phrase_disputes(index, answer.disputes, answer.locale))
+
+
+def _compose_what(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
     if answer.entity is None:
-        return [say("what.found", locale), *_render_events(index, answer.events, locale), *_render_disputes(index, answer.disputes, locale)]
-    lines = [say("what.heading", locale, name=answer.entity.name, description=answer.entity.description[locale])]
+        # What, why, where: the best event's summary is the answer; its date and passage follow.
+        main, *others = answer.events
+        hedge = f" {say('hedged', locale)}" if main.hedged else ""
+        found = (make_event_item(index, main, locale, with_text=False),
+                 *(make_event_item(index, event, locale, passages=0) for event in others))
+        return Reply(locale, main.summary[locale] + hedge, sections=(Section(found, shown=SHOWN["what"]),),
+                     notes=_phrase_disputes(index, answer.disputes, locale))
+    entity = answer.entity
+    headline = say("what.heading", locale, name=_capitalise(index.name(entity.id, locale)), description=entity.description[locale])
+    lead: tuple[str, ...] = ()
     if answer.tenures:
-        posts = [_render_spell(index, tenure, locale, with_name=False) for tenure in answer.tenures]
-        lines.append(say("what.roles", locale, roles=pick_separator(locale).join(posts)))
-    if answer.events:
-        lines.append(say("what.events", locale))
-        lines += _render_capped(index, answer.events, locale, MAX_LINES[answer.kind])
-    return lines
+        posts = [_phrase_spell(index, tenure, locale, with_name=False) for tenure in answer.tenures]
+        lead = (say("what.roles", locale, roles=pick_separator(locale).join(posts)),)
+    items = _list_glance_first(index, answer.events, locale, SHOWN["profile"])
+    sections = (Section(items, say("what.events", locale), shown=SHOWN["profile"]),) if items else ()
+    return Reply(locale, headline, lead, sections)
 
 
-def _render_timeline(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_timeline(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
     day = phrase_date(answer.moment, locale) if answer.moment else None
-    name = answer.entity.name if answer.entity else None
+    name = index.name(answer.entity.id, locale) if answer.entity else None
     if day and name:
-        heading = say("timeline.day_entity", locale, day=day, name=name)
+        headline = say("timeline.day_entity", locale, day=day, name=name)
     elif day or name:
-        heading = say("timeline.day", locale, day=day) if day else say("timeline.entity", locale, name=name)
+        headline = say("timeline.day", locale, day=day) if day else say("timeline.entity", locale, name=name)
     else:
-        heading = say("timeline.all", locale)
-    lines = [heading, *_render_capped(index, answer.events, locale, MAX_LINES["timeline"])]
+        headline = say("timeline.all", locale)
+    sections = [Section(_list_glance_first(index, answer.events, locale, SHOWN["timeline"]), shown=SHOWN["timeline"])]
     if answer.possible:
-        lines += [say("timeline.possible", locale), *_render_capped(index, answer.possible, locale, MAX_LINES["timeline"])]
-    return lines
+        sections.append(Section(_list_glance_first(index, answer.possible, locale, SHOWN["closest"]),
+                                say("timeline.possible", locale), shown=SHOWN["closest"]))
+    return Reply(locale, headline, sections=tuple(sections))
 
 
-def _render_role(index: SagaIndex, answer: Answer) -> list[str]:
+def _list_glance_first(index: SagaIndex, events: list[Event], locale: Locale, shown: int) -> tuple[Item, ...]:
+    """The events a member should see first (turning points, then the saga's days), then the
+    others in the order they happened."""
+    first = sorted(events, key=index.glance_order)[:shown]
+    rest = [event for event in events if event not in first]
+    return tuple(make_event_item(index, event, locale, passages=0) for event in first + rest)
+
+
+def _compose_role(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
-    lines: list[str] = []
+    role_text = _capitalise(phrase_role(index, answer.role or "", answer.of_entity, locale)) if answer.role else ""
+    items = tuple(Item(_phrase_spell(index, tenure, locale)) for tenure in answer.tenures)
     if answer.moment is not None and answer.role:
         certain = [_name_holder(index, t, answer.role, locale) for t in answer.tenures if t.certain]
         possible = [_name_holder(index, t, answer.role, locale) for t in answer.tenures if not t.certain]
@@ -88,110 +138,112 @@ def _render_role(index: SagaIndex, answer: Answer) -> list[str]:
         if possible:
             maybe = say("role.possibly_also" if certain else "role.possibly", locale, people=join_names(possible, locale))
             said = f"{said}{pick_separator(locale)}{maybe}" if certain else maybe
-        role_text = _capitalise(phrase_role(index, answer.role, answer.of_entity, locale))
-        lines.append(say("role.at", locale, role=role_text, moment=phrase_moment(answer.moment, locale), holders=said))
-        lines += [f"• {_render_spell(index, tenure, locale)}" for tenure in answer.tenures]
+        headline = say("role.at", locale, role=role_text, moment=phrase_moment(answer.moment, locale), holders=said)
+    elif answer.role:
+        headline = say("role.history", locale, role=role_text)
     else:
-        if answer.role:
-            lines.append(say("role.history", locale, role=_capitalise(phrase_role(index, answer.role, answer.of_entity, locale))))
-        shown = answer.tenures[: MAX_LINES["role"]]
-        lines += [f"• {_render_spell(index, tenure, locale)}" for tenure in shown]
-        if len(answer.tenures) > len(shown):
-            lines.append(say("more", locale, count=len(answer.tenures) - len(shown)))
-    return lines + _render_disputes(index, answer.disputes, locale)
+        headline = say("role.of_entity", locale, name=_capitalise(index.name(answer.people[0], locale))) if answer.people else ""
+    return Reply(locale, headline, sections=(Section(items, shown=SHOWN["role"]),),
+                 notes=_phrase_disputes(index, answer.disputes, locale))
 
 
-def _render_quote(index: SagaIndex, answer: Answer) -> list[str]:
-    lines = []
-    for quote in answer.quotes[: MAX_LINES["quote"]]:
-        lines += _render_quote_lines(index, quote, answer.locale)
-    if len(answer.quotes) > MAX_LINES["quote"]:
-        lines.append(say("more", answer.locale, count=len(answer.quotes) - MAX_LINES["quote"]))
-    return lines
+def _compose_quote(index: SagaIndex, answer: Answer) -> Reply:
+    locale = answer.locale
+    quotes = _merge_repeated(answer.quotes)
+    first = quotes[0][0]
+    speakers = _capitalise(join_names([index.name(speaker, locale) for speaker in first.speakers], locale))
+    headline = f"{speakers} — {phrase_date(first.date, locale)}"
+    items = tuple(_make_quote_item(index, quote, articles, locale) for quote, articles in quotes)
+    return Reply(locale, headline, sections=(Section(items, shown=SHOWN["quote"]),))
 
 
-def _render_source(index: SagaIndex, answer: Answer) -> list[str]:
+def _merge_repeated(quotes: list[Quote]) -> list[tuple[Quote, tuple[str, ...]]]:
+    """A quote said once and carried by two articles is shown once, with both articles."""
+    merged: list[tuple[Quote, list[str]]] = []
+    for quote in quotes:
+        # Two articles rarely copy a sentence alike (« feuille de route produits » / « de produits »).
+        same = next((articles for first, articles in merged if first.speakers == quote.speakers
+                     and fuzz.ratio(first.words_fr, quote.words_fr) >= SAME_QUOTE), None)
+        if same is None:
+            merged.append((quote, [quote.article]))
+        elif quote.article not in same:
+            same.append(quote.article)
+    return [(quote, tuple(articles)) for quote, articles in merged]
+
+
+def _make_quote_item(index: SagaIndex, quote: Quote, articles: tuple[str, ...], locale: Locale) -> Item:
+    speakers = join_names([index.name(speaker, locale) for speaker in quote.speakers], locale)
+    translation = say("translation", locale, text=f"“{quote.en}”") if locale == "en" and quote.en else ""
+    return Item(f"« {quote.text} »", when=phrase_date(quote.date, locale, compact=True), who=speakers,
+                sources=tuple(tag_article(index, article, locale) for article in sorted(set(articles))), note=translation)
+
+
+def _compose_source(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
     event = answer.events[0]
     hedge = f" {say('hedged', locale)}" if event.hedged else ""
-    lines = [say("source.heading", locale, id=event.id, summary=event.summary[locale] + hedge,
-                 date=phrase_date(event.date, locale, event.approximate))]
-    for source in event.sources:
-        lines.append(say("source.passage", locale, article=describe_article(index.articles.get(source.article), source.article, locale),
-                         quote=source.quote))
-    return lines + _render_disputes(index, answer.disputes, locale)
+    headline = event.summary[locale] + hedge
+    lead = (say("source.heading", locale, id=event.id, date=phrase_date(event.date, locale, event.approximate)),)
+    items = tuple(Item("", passages=(Passage(source.quote, describe_article(index.articles.get(source.article), source.article, locale)),))
+                  for source in event.sources)
+    return Reply(locale, headline, lead, (Section(items, shown=SHOWN["source"]),), _phrase_disputes(index, answer.disputes, locale))
 
 
-def _render_figure(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_figure(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
-    lines = []
+    items = []
     for figure in answer.figures:
         event = index.events_by_id.get(figure.event_id)
         hedged = figure.hedged or bool(event and event.hedged)
         hedge = f" {say('hedged', locale)}" if hedged else ""
-        date = phrase_date(event.date, locale, event.approximate, compact=True) if event else "?"
-        lines.append("• " + say("figure.line", locale, value=phrase_figure(figure, locale), hedge=hedge, quote=figure.quote,
-                                source=tag_article(index, figure.article), date=date))
+        date = phrase_date(event.date, locale, event.approximate, compact=True) if event else ""
+        items.append(Item(phrase_figure(figure, locale) + hedge, when=date,
+                          passages=(Passage(figure.quote, tag_article(index, figure.article, locale)),)))
     if not answer.figures and answer.disputes:
-        lines.append(say("figure.about", locale, topic=answer.disputes[0].topic[locale]))
-        lines += [f"• {claim.claim[locale]} — « {claim.quote} » [{tag_article(index, claim.article)}]" for claim in answer.disputes[0].claims]
-        return lines
-    return lines + _render_disputes(index, answer.disputes, locale)
+        dispute = answer.disputes[0]
+        claims = tuple(Item(claim.claim[locale], passages=(Passage(claim.quote, tag_article(index, claim.article, locale)),))
+                       for claim in dispute.claims)
+        return Reply(locale, say("figure.about", locale, topic=dispute.topic[locale]), sections=(Section(claims),))
+    headline = _capitalise(items[0].text) if items else say("unknown.no_match", locale)
+    return Reply(locale, headline, sections=(Section(tuple(items), shown=SHOWN["figure"]),),
+                 notes=_phrase_disputes(index, answer.disputes, locale))
 
 
-def _render_help(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_help(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
-    return [say("help.title", locale), *(say(f"help.{name}", locale) for name in HELP_COMMANDS), say("help.footer", locale)]
+    return Reply(locale, say("help.title", locale), tuple(say(f"help.{name}", locale) for name in HELP_COMMANDS),
+                 notes=(say("help.footer", locale),))
 
 
-def _render_unknown(index: SagaIndex, answer: Answer) -> list[str]:
+def _compose_unknown(index: SagaIndex, answer: Answer) -> Reply:
     locale = answer.locale
-    lines = [say("unknown.no_match", locale)]
+    headline = say("unknown.no_match", locale)
+    lead: list[str] = []
     reason = answer.reason or "unknown.no_match"
-    if reason not in ("unknown.no_match", "unknown.no_holder", "unknown.empty_timeline"):
-        lines.append(say(reason, locale, **answer.detail))
-    elif reason == "unknown.no_holder":
+    if reason == "unknown.no_holder":
         role = phrase_role(index, answer.role or "", answer.of_entity, locale)
-        if answer.moment is not None:
-            lines = [say("unknown.no_holder_at", locale, role=role, moment=phrase_moment(answer.moment, locale))]
-        else:
-            lines = [say("unknown.no_holder", locale, role=role)]
+        headline = (say("unknown.no_holder_at", locale, role=role, moment=phrase_moment(answer.moment, locale))
+                    if answer.moment is not None else say("unknown.no_holder", locale, role=role))
     elif reason == "unknown.empty_timeline":
         scope = say("scope.day", locale, day=phrase_date(answer.moment, locale)) if answer.moment else \
-            say("scope.entity", locale, name=answer.entity.name if answer.entity else "")
-        lines = [say("unknown.empty_timeline", locale, scope=scope)]
+            say("scope.entity", locale, name=index.name(answer.entity.id, locale) if answer.entity else "")
+        headline = say("unknown.empty_timeline", locale, scope=scope)
+    elif reason != "unknown.no_match":
+        lead.append(say(reason, locale, **answer.detail))
     if answer.detail.get("foreign"):
-        lines.append(say("unknown.foreign", locale, words=answer.detail["foreign"]))
+        lead.append(say("unknown.foreign", locale, words=answer.detail["foreign"]))
+    sections: tuple[Section, ...] = ()
     if answer.closest:
-        lines += [say("closest", locale), *_render_events(index, answer.closest, locale)]
-    return lines
+        closest = tuple(make_event_item(index, event, locale, passages=0) for event in answer.closest)
+        sections = (Section(closest, say("closest", locale), shown=SHOWN["closest"]),)
+    return Reply(locale, headline, tuple(lead), sections)
 
 
-def _render_error(index: SagaIndex, answer: Answer) -> list[str]:
-    return [say(answer.reason or "error.empty", answer.locale, asked=answer.asked, **answer.detail)]
+def _compose_error(index: SagaIndex, answer: Answer) -> Reply:
+    return Reply(answer.locale, say(answer.reason or "error.empty", answer.locale, asked=answer.asked, **answer.detail))
 
 
-def _render_events(index: SagaIndex, events: list[Event], locale: Locale) -> list[str]:
-    return [render_event(index, event, locale) for event in events]
-
-
-def _render_capped(index: SagaIndex, events: list[Event], locale: Locale, limit: int) -> list[str]:
-    lines = _render_events(index, events[:limit], locale)
-    if len(events) > limit:
-        lines.append(say("more", locale, count=len(events) - limit))
-    return lines
-
-
-def _render_quote_lines(index: SagaIndex, quote: Quote, locale: Locale) -> list[str]:
-    speakers = join_names([index.name(speaker) for speaker in quote.speakers], locale)
-    lines = ["• " + say("quote.line", locale, text=quote.text, speakers=speakers, date=phrase_date(quote.date, locale, compact=True),
-                        source=tag_article(index, quote.article))]
-    if locale == "en" and quote.en:
-        lines.append("  " + say("translation", locale, text=f"“{quote.en}”"))
-    return lines
-
-
-def _render_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: bool = True) -> str:
+def _phrase_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: bool = True) -> str:
     role = phrase_role(index, tenure.role, tenure.of_entity, locale)
     start = index.events_by_id.get(tenure.from_event or "")
     end = index.events_by_id.get(tenure.until_event or "")
@@ -209,36 +261,39 @@ def _render_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: b
         period = say("period.until", locale, end=phrase_date(end.date, locale))
     else:
         period = say("period.always", locale)
-    source = f" [{phrase_sources(index, [_make_source(tenure)], locale)}]"
-    text = say("role.spell", locale, name=tenure.name, role=role, period=period) if with_name else f"{role}, {period}"
-    return text + source
+    source = say("source.one", locale, sources=tag_article(index, tenure.source_article, locale))
+    name = _capitalise(index.name(tenure.entity_id, locale))
+    text = say("role.spell", locale, name=name, role=role, period=period) if with_name else f"{role}, {period}"
+    return f"{text} [{source}]"
 
 
 def _name_holder(index: SagaIndex, tenure: Tenure, asked_role: str | None, locale: Locale) -> str:
     """'Mira Murati', or 'Mira Murati (interim CEO of OpenAI)' when asked about the CEO."""
+    name = index.name(tenure.entity_id, locale)
     if tenure.role == asked_role:
-        return tenure.name
-    return f"{tenure.name} ({phrase_role(index, tenure.role, tenure.of_entity, locale)})"
+        return name
+    return f"{name} ({phrase_role(index, tenure.role, tenure.of_entity, locale)})"
 
 
-def _make_source(tenure: Tenure) -> Source:
-    return Source(tenure.source_article, tenure.source_quote)
+def _name_articles(index: SagaIndex, sources: tuple[Source, ...], locale: Locale) -> tuple[str, ...]:
+    return tuple(tag_article(index, seed, locale) for seed in sorted({source.article for source in sources}))
 
 
-def _render_disputes(index: SagaIndex, disputes: list[Dispute], locale: Locale) -> list[str]:
+def _phrase_disputes(index: SagaIndex, disputes: list[Dispute], locale: Locale) -> tuple[str, ...]:
     lines = []
     for dispute in disputes:
-        claims = pick_separator(locale).join(f"{claim.claim[locale]} ({tag_article(index, claim.article)})" for claim in dispute.claims)
+        claims = pick_separator(locale).join(f"{claim.claim[locale]} ({tag_article(index, claim.article, locale)})"
+                                             for claim in dispute.claims)
         lines.append(say("dispute", locale, topic=dispute.topic[locale], claims=claims))
-    return lines
+    return tuple(lines)
 
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_RENDERERS = {
-    "who": _render_who, "when": _render_when, "what": _render_what, "profile": _render_what, "timeline": _render_timeline,
-    "role": _render_role, "quote": _render_quote, "source": _render_source, "figure": _render_figure,
-    "help": _render_help, "unknown": _render_unknown, "error": _render_error,
+_COMPOSERS = {
+    "who": _compose_who, "when": _compose_when, "what": _compose_what, "profile": _compose_what, "timeline": _compose_timeline,
+    "role": _compose_role, "quote": _compose_quote, "source": _compose_source, "figure": _compose_figure,
+    "help": _compose_help, "unknown": _compose_unknown, "error": _compose_error,
 }

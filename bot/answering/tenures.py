@@ -83,7 +83,7 @@ def answer_role(index: SagaIndex, command: str, locale: Locale, role: str | None
                     tenures=found, date=moment)
     if not found:
         answer.kind, answer.reason = "unknown", "unknown.no_holder"
-        answer.detail = {"role": index.roles[role][locale], "of": index.name(of_entity) if of_entity else ""}
+        answer.detail = {"role": index.roles[role][locale], "of": index.name(of_entity, locale) if of_entity else ""}
         return answer
     answer.people = _deduplicate([tenure.entity_id for tenure in found])
     answer.events = _collect_spell_events(index, found)
@@ -98,7 +98,7 @@ def answer_roles_of(index: SagaIndex, command: str, locale: Locale, entity_id: s
                     entity=index.entities.get(entity_id), events=_collect_spell_events(index, found))
     if not found:
         answer.kind, answer.reason = "unknown", "unknown.no_roles"
-        answer.detail = {"name": index.name(entity_id)}
+        answer.detail = {"name": index.name(entity_id, locale)}
     return answer
 
 

@@ -14,6 +14,7 @@ from discord.ext import commands
 from ..answering import autocomplete, engine
 from ..answering.answers import Answer
 from ..answering.phrasing import phrase_role
+from ..answering.replies import compose_reply
 from ..charts import draw_events_per_day, draw_role_history
 from ..client import NO_MENTIONS, SagaBot
 from ..pages import build_pages
@@ -109,7 +110,7 @@ class Answers(commands.Cog):
 
     # --- the one place answers are sent ----------------------------------------------------
     async def _reply(self, interaction: discord.Interaction, answer: Answer) -> None:
-        pages = build_pages(self.index, answer)
+        pages = build_pages(compose_reply(self.index, answer))
         if not answer.ok:
             await interaction.response.send_message(embed=make_embed(pages[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return

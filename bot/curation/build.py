@@ -22,7 +22,7 @@ from .dataset import Dataset, load_dataset
 from .problems import DataError
 
 # Bump when the tables change, so that existing databases are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 # Every table with its columns, primary key and foreign keys: the documented schema
@@ -31,8 +31,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "meta": ({"key": str, "value": str}, "key", []),
     "articles": ({"seed": str, "outlet": str, "outlet_basis": str, "language": str, "published": str,
                   "published_precision": str, "published_start": str, "published_end": str, "published_basis": str,
-                  "title": str, "label_fr": str, "label_en": str, "text": str}, "seed", []),
-    "entities": ({"id": str, "name": str, "kind": str, "description_fr": str, "description_en": str}, "id", []),
+                  "title": str, "short_fr": str, "short_en": str, "label_fr": str, "label_en": str, "text": str}, "seed", []),
+    "entities": ({"id": str, "name": str, "name_fr": str, "kind": str, "description_fr": str, "description_en": str}, "id", []),
     "aliases": ({"entity_id": str, "alias": str, "folded": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")]),
     # names members use that the articles never write (read in questions only)
     "nicknames": ({"entity_id": str, "nickname": str, "folded": str}, ("entity_id", "nickname"), [("entity_id", "entities", "id")]),
@@ -45,7 +45,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "actions": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
     "action_words": ({"action": str, "word": str, "folded": str}, ("action", "word"), [("action", "actions", "id")]),
     "events": ({"id": str, "position": int, "date": str, "date_precision": str, "date_start": str, "date_end": str,
-                "approximate": bool, "date_basis": str, "action": str, "hedged": bool, "summary_fr": str, "summary_en": str},
+                "approximate": bool, "date_basis": str, "action": str, "hedged": bool, "key": bool, "summary_fr": str, "summary_en": str},
                "id", [("action", "actions", "id")]),
     "role_spells": ({"id": str, "entity_id": str, "role": str, "of_entity": str, "from_event": str, "until_event": str,
                      "start_earliest": str, "start_latest": str, "end_earliest": str, "end_latest": str,
@@ -154,11 +154,11 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     _insert(db, "articles", [
         {"seed": a.seed, "outlet": a.outlet, "outlet_basis": a.outlet_basis, "language": a.language,
          **_date_columns("published", a.published), "published_basis": a.published_basis,
-         "title": a.title, "label_fr": a.label.fr, "label_en": a.label.en, "text": dataset.texts[a.seed]}
+         "title": a.title, "short_fr": a.short.fr, "short_en": a.short.en, "label_fr": a.label.fr, "label_en": a.label.en, "text": dataset.texts[a.seed]}
         for a in sorted(dataset.articles, key=lambda a: a.seed)
     ])
     _insert(db, "entities", [
-        {"id": e.id, "name": e.name, "kind": e.kind, "description_fr": e.description.fr, "description_en": e.description.en}
+        {"id": e.id, "name": e.name, "name_fr": e.name_fr or e.name, "kind": e.kind, "description_fr": e.description.fr, "description_en": e.description.en}
         for e in sorted(dataset.entities, key=lambda e: e.id)
     ])
     _insert(db, "aliases", [
@@ -189,7 +189,7 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     ])
     _insert(db, "events", [
         {"id": e.id, "position": position, **_date_columns("date", e.when), "approximate": e.approximate,
-         "date_basis": e.when_basis, "action": e.action, "hedged": e.hedged,
+         "date_basis": e.when_basis, "action": e.action, "hedged": e.hedged, "key": e.key,
          "summary_fr": e.summary.fr, "summary_en": e.summary.en}
         for position, e in enumerate(events)
     ])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ def check_dataset(dataset: Dataset) -> list[Problem]:
     problems += _role_spells(dataset)
     problems += _calendar(dataset)
     problems += _lexicon(dataset)
+    problems += _internal_references(dataset)
     return problems
 
 
@@ -165,6 +167,33 @@ def _role_spells(dataset: Dataset) -> Iterator[Problem]:
             start, end = events.get(spell.from_event or ""), events.get(spell.until or "")
             if start and end and start.when.start and end.when.end and start.when.start > end.when.end:
                 yield _problem(entity, ("roles", index, "until"), f"the role ends ('{end.id}', {end.when.iso}) before it starts ('{start.id}', {start.when.iso}); swap or fix the events")
+
+
+# "(003)", "According to 002": members never see the seeds' file numbers, so the words they
+# read must name an article by its outlet or title instead.
+_FILE_NUMBER = re.compile(r"(?<![\d.,])0\d\d(?![\d.,])")
+
+
+def _internal_references(dataset: Dataset) -> Iterator[Problem]:
+    def texts() -> Iterator[tuple[Entry, tuple[Any, ...], str]]:
+        for event in dataset.events:
+            yield event, ("summary", "fr"), event.summary.fr
+            yield event, ("summary", "en"), event.summary.en
+        for entity in dataset.entities:
+            yield entity, ("description", "fr"), entity.description.fr
+            yield entity, ("description", "en"), entity.description.en
+        for dispute in dataset.disputes:
+            yield dispute, ("topic", "fr"), dispute.topic.fr
+            yield dispute, ("topic", "en"), dispute.topic.en
+            for index, claim in enumerate(dispute.claims):
+                yield dispute, ("claims", index, "claim"), claim.claim.fr
+                yield dispute, ("claims", index, "claim"), claim.claim.en
+
+    for entry, location, text in texts():
+        found = _FILE_NUMBER.search(text)
+        if found:
+            yield _problem(entry, location, f"'{found.group()}' is an article's file number, which members never see; "
+                                            "name the article by its outlet or title (articles.yaml `short`)")
 
 
 def _calendar(dataset: Dataset) -> Iterator[Problem]:

@@ -61,6 +61,8 @@ class Article(Entry):
     published: When
     published_basis: Text
     title: Text | None
+    # how replies name the article: its outlet, else its title or what it is about (never "003")
+    short: Bilingual
     label: Bilingual
 
 
@@ -79,6 +81,9 @@ class RoleSpell(BaseModel):
 class Entity(Entry):
     id: Slug
     name: Text
+    # The French name when it differs (« le conseil d'administration d'OpenAI »), with its article:
+    # French replies, quizzes and recaps never show the English one.
+    name_fr: Text | None = None
     kind: EntityKind
     aliases: Annotated[list[Text], Field(min_length=1)]
     # What members call it that the articles never write ("sama", "the ChatGPT maker"): read in
@@ -109,6 +114,8 @@ class Event(Entry):
     actors: Annotated[list[Slug], Field(min_length=1)]
     targets: list[Slug] = []
     hedged: bool = False
+    # a turning point of the saga: timelines, profiles and quote lists lead with these
+    key: bool = False
     summary: Bilingual
     sources: Annotated[list[Passage], Field(min_length=1)]
     figures: list[Figure] = []

@@ -193,7 +193,7 @@ def _describe_where_it_ended(index: SagaIndex, locale: Locale) -> str:
         if opened is None or tenure.until_event or not is_in_saga(opened):
             continue
         role = phrase_role(index, tenure.role, tenure.of_entity, locale)
-        held.append(say("recap.closing.holder", locale, name=tenure.name, role=role, date=_phrase_whole_date(opened, locale)))
+        held.append(say("recap.closing.holder", locale, name=index.name(tenure.entity_id, locale), role=role, date=_phrase_whole_date(opened, locale)))
     return pick_separator(locale).join(held)
 
 

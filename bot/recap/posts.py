@@ -85,7 +85,7 @@ def build_line(index: SagaIndex, event: Event, locale: Locale, when: str | None,
     summary = event.summary[locale]
     if event.hedged:
         summary = f"{summary} {say('hedged', locale)}"
-    names = tuple(index.name(actor) for actor in event.actors)
+    names = tuple(index.name(actor, locale) for actor in event.actors)
     return PostLine(
         event_id=event.id,
         when=when,

@@ -65,7 +65,7 @@ def _rank_distractors(index: SagaIndex, quote: Quote, speaker: Entity) -> list[E
 def _make(index: SagaIndex, quote: Quote, speaker: Entity, ranked: list[Entity], key: str, rng: random.Random,
           difficulty: Difficulty, taken: frozenset[str] = frozenset()) -> Question | None:
     def name(entity: Entity) -> Choice:
-        return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.name, "en": entity.name})
+        return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.names.get("fr", entity.name), "en": entity.name})
 
     def ask(locale: str) -> str:
         text = say("quiz.ask.quote", locale, text=quote.text)

@@ -86,14 +86,14 @@ def _rank_distractors(index: SagaIndex, tenure: Tenure) -> list[str]:
 def _make(index: SagaIndex, tenure: Tenure, day: str, among: bool, ranked: list[str], key: str, rng: random.Random,
           difficulty: Difficulty, taken: frozenset[str] = frozenset()) -> Question | None:
     def name(entity_id: str) -> Choice:
-        return Choice(entity_id, "person", {"fr": index.name(entity_id), "en": index.name(entity_id)})
+        return Choice(entity_id, "person", {"fr": index.name(entity_id, "fr"), "en": index.name(entity_id, "en")})
 
     def ask(locale: str) -> str:
         return say("quiz.ask.role_among" if among else "quiz.ask.role", locale,
                    role=phrase_role(index, tenure.role, tenure.of_entity, locale), moment=phrase_moment(parse_point(day), locale))
 
     def explain(locale: str) -> str:
-        held = say("quiz.explain.role", locale, name=tenure.name, role=phrase_role(index, tenure.role, tenure.of_entity, locale))
+        held = say("quiz.explain.role", locale, name=index.name(tenure.entity_id, locale), role=phrase_role(index, tenure.role, tenure.of_entity, locale))
         return held + "\n" + phrase_passage(index, tenure.source_article, tenure.source_quote, locale)
 
     wrong = [name(entity_id) for entity_id in pick_by_closeness(rng, ranked, difficulty)]

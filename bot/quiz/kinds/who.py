@@ -66,7 +66,7 @@ def _measure_closeness(index: SagaIndex, event: Event, answer_id: str, other_id:
 def _make(index: SagaIndex, event: Event, answer: Entity, texts: dict[str, str], ranked: list[Entity],
           rng: random.Random, difficulty: Difficulty, taken: frozenset[str] = frozenset()) -> Question | None:
     def name(entity: Entity) -> Choice:
-        return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.name, "en": entity.name})
+        return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.names.get("fr", entity.name), "en": entity.name})
 
     wrong = [name(entity) for entity in pick_by_closeness(rng, ranked, difficulty)]
     prompt = word_both(lambda locale: say("quiz.ask.who", locale, blank=BLANK, text=texts[locale],
