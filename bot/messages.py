@@ -57,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "source.many": {"fr": "sources : {sources}", "en": "sources: {sources}"},
     "hedged": {"fr": "(rapporté, non confirmé)", "en": "(reported, not confirmed)"},
     "translation": {"fr": "traduction : {text}", "en": "translation: {text}"},
+    "quote.context": {"fr": "(dans : {summary})", "en": "(in: {summary})"},
     "dispute": {"fr": "⚖ Les articles divergent — {topic} : {claims}.", "en": "⚖ The articles disagree — {topic}: {claims}."},
     "more": {"fr": "… et {count} de plus (--json les donne tous).", "en": "… and {count} more (--json lists them all)."},
     "who.people": {"fr": "{people}", "en": "{people}"},

@@ -101,6 +101,8 @@ class Quote:
     # the French words and their translation, folded once for near-verbatim matching
     words_fr: str = ""
     words_en: str = ""
+    # a few words quoted inside the article's own sentence: not shown alone in a list
+    fragment: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,7 @@ def _load_quotes(db: sqlite_utils.Database) -> list[Quote]:
     return [
         Quote(row["id"], row["event_id"], _read_date(row), row["article"], row["text"], row["en"] or "", row["medium"],
               tuple(speakers[row["id"]]), _stem_all(row["text"], row["en"] or ""),
-              " ".join(split_words(row["text"])), " ".join(split_words(row["en"] or "")))
+              " ".join(split_words(row["text"])), " ".join(split_words(row["en"] or "")), bool(row["fragment"]))
         for row in db["quotes"].rows_where(order_by="position")
     ]
 

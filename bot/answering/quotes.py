@@ -62,13 +62,14 @@ def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: st
 
 
 def _order_for_glance(index: SagaIndex, quotes: list[Quote]) -> list[Quote]:
-    """What someone said, their words at the saga's turning points first (Sutskever's regret
-    before his July posts)."""
+    """What someone said: whole sentences (fragments only when there is nothing else), their
+    words at the saga's turning points first (Sutskever's regret before his July posts)."""
     def order(quote: Quote) -> tuple[int, int]:
         event = index.events_by_id.get(quote.event_id or "")
         return index.glance_order(event) if event is not None else (3, 0)
 
-    return sorted(quotes, key=order)
+    whole = [quote for quote in quotes if not quote.fragment]
+    return sorted(whole or quotes, key=order)
 
 
 def extract_spoken_words(text: str) -> str:

@@ -173,9 +173,13 @@ def _merge_repeated(quotes: list[Quote]) -> list[tuple[Quote, tuple[str, ...]]]:
 
 def _make_quote_item(index: SagaIndex, quote: Quote, articles: tuple[str, ...], locale: Locale) -> Item:
     speakers = join_names([index.name(speaker, locale) for speaker in quote.speakers], locale)
-    translation = say("translation", locale, text=f"“{quote.en}”") if locale == "en" and quote.en else ""
+    note = say("translation", locale, text=f"“{quote.en}”") if locale == "en" and quote.en else ""
+    event = index.events_by_id.get(quote.event_id or "")
+    if quote.fragment and event is not None:
+        # A few words quoted inside the article's sentence read only with what was said around them.
+        note = " ".join(part for part in (note, say("quote.context", locale, summary=event.summary[locale])) if part)
     return Item(f"« {quote.text} »", when=phrase_date(quote.date, locale, compact=True), who=speakers,
-                sources=tuple(tag_article(index, article, locale) for article in sorted(set(articles))), note=translation)
+                sources=tuple(tag_article(index, article, locale) for article in sorted(set(articles))), note=note)
 
 
 def _compose_source(index: SagaIndex, answer: Answer) -> Reply:

@@ -62,7 +62,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
                  "bound": str, "hedged": bool, "article": str, "quote": str}, ("event_id", "position"),
                 [("event_id", "events", "id"), ("article", "articles", "seed")]),
     "quotes": ({"id": str, "position": int, "event_id": str, "date": str, "date_precision": str, "date_start": str,
-                "date_end": str, "article": str, "text": str, "en": str, "medium": str, "speakers": str}, "id",
+                "date_end": str, "article": str, "text": str, "en": str, "medium": str, "fragment": bool, "speakers": str}, "id",
                [("event_id", "events", "id"), ("article", "articles", "seed")]),
     "quote_speakers": ({"quote_id": str, "entity_id": str, "position": int}, ("quote_id", "entity_id"),
                        [("quote_id", "quotes", "id"), ("entity_id", "entities", "id")]),
@@ -222,7 +222,7 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     quotes = sorted(dataset.quotes, key=lambda q: (q.when.sort_key(), q.id))
     _insert(db, "quotes", [
         {"id": q.id, "position": position, "event_id": q.event, **_date_columns("date", q.when), "article": q.article,
-         "text": q.text, "en": q.en, "medium": q.medium, "speakers": ", ".join(entity_names[s] for s in q.speakers if s in entity_names)}
+         "text": q.text, "en": q.en, "medium": q.medium, "fragment": q.fragment, "speakers": ", ".join(entity_names[s] for s in q.speakers if s in entity_names)}
         for position, q in enumerate(quotes)
     ])
     _insert(db, "quote_speakers", [

@@ -34,6 +34,7 @@ def check_dataset(dataset: Dataset) -> list[Problem]:
     problems += _calendar(dataset)
     problems += _lexicon(dataset)
     problems += _internal_references(dataset)
+    problems += _fragments(dataset)
     return problems
 
 
@@ -194,6 +195,19 @@ def _internal_references(dataset: Dataset) -> Iterator[Problem]:
         if found:
             yield _problem(entry, location, f"'{found.group()}' is an article's file number, which members never see; "
                                             "name the article by its outlet or title (articles.yaml `short`)")
+
+
+# A quote shown alone must read as a sentence or a clause: one that starts in lower case or has
+# fewer words than this is a fragment of the article's sentence, and must say so.
+FRAGMENT_WORDS = 3
+
+
+def _fragments(dataset: Dataset) -> Iterator[Problem]:
+    for quote in dataset.quotes:
+        looks = quote.text[:1].islower() or len(quote.text.split()) < FRAGMENT_WORDS
+        if looks and not quote.fragment:
+            yield _problem(quote, ("text",), f"« {_shorten(quote.text, 40)} » is a fragment of the article's sentence, not a "
+                                             "sentence or clause of its own: mark it `fragment: true` (it is then shown with its event)")
 
 
 def _calendar(dataset: Dataset) -> Iterator[Problem]:

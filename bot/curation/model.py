@@ -131,6 +131,9 @@ class Quote(Entry):
     text: Text
     en: Text
     medium: Text | None = None
+    # words the article quotes inside its own sentence (« réforme », « la mission continue »):
+    # found by "who said…", but shown with their event rather than alone in a list of quotes
+    fragment: bool = False
 
 
 class Claim(BaseModel):
