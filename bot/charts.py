@@ -84,7 +84,7 @@ def _label_day(day: str, locale: str) -> str:
     return f"{names.get(locale, names['en'])[parsed.weekday()]} {parsed.day}"
 
 
-def _pyplot():  # noqa: ANN202 - matplotlib's module
+def _pyplot():
     # Imported on first draw: matplotlib costs half a second to import, which start-up need not pay.
     import matplotlib
 
@@ -94,7 +94,7 @@ def _pyplot():  # noqa: ANN202 - matplotlib's module
     return pyplot
 
 
-def _to_png(pyplot, figure) -> bytes:  # noqa: ANN001
+def _to_png(pyplot, figure) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     # A fixed creation date keeps the bytes of a given picture identical from draw to draw.

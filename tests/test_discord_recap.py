@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import discord
@@ -30,7 +30,7 @@ class JumpClock:
     """Real time that a test can jump forward: every sleeper wakes at a jump and looks again."""
 
     def __init__(self, start: datetime) -> None:
-        self._base, self._since = start.astimezone(timezone.utc), time.monotonic()
+        self._base, self._since = start.astimezone(UTC), time.monotonic()
         self._jumped = asyncio.Event()
 
     def now(self) -> datetime:
@@ -48,7 +48,7 @@ class JumpClock:
             pass
 
     def jump_to(self, moment: datetime) -> None:
-        self._base, self._since = moment.astimezone(timezone.utc), time.monotonic()
+        self._base, self._since = moment.astimezone(UTC), time.monotonic()
         woken, self._jumped = self._jumped, asyncio.Event()
         woken.set()
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..saga.calendar import WEEKDAYS, SagaCalendar, shipped_calendar
-from ..saga.dates import DateFormatError, SagaDate, parse_date, parse_point
+from ..saga.dates import DateFormatError, SagaDate, parse_point
 from .normalize import fold
 
 MONTHS = {

@@ -29,7 +29,7 @@ class Answers(commands.Cog):
         self.bot = bot
 
     @property
-    def index(self):  # noqa: ANN201 - SagaIndex
+    def index(self):
         return self.bot.index
 
     # --- commands --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ class QuizChoice(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:(?P<
                                            custom_id=f"quiz:{quiz_id}:{number}:{choice}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "QuizChoice":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> QuizChoice:
         return cls(int(match["quiz"]), int(match["number"]), int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:

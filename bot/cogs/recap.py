@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import zoneinfo
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 import aiohttp
@@ -43,7 +43,7 @@ class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"recap-q:{event_id}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyQuestion":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> DailyQuestion:
         return cls(match["event"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -67,7 +67,7 @@ class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-a:
         super().__init__(discord.ui.Button(label=str(choice + 1), custom_id=f"recap-a:{event_id}:{choice}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyAnswer":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> DailyAnswer:
         return cls(match["event"], int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -206,7 +206,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
             return SendResult(429, retry_after=error.retry_after)
         except discord.HTTPException as error:
             return SendResult(error.status, error.code)
-        except (asyncio.TimeoutError, aiohttp.ClientError, OSError):
+        except (TimeoutError, aiohttp.ClientError, OSError):
             return SendResult(None)
         return SendResult(200, message_id=message.id)
 
@@ -215,7 +215,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
             log.error("the recap scheduler stopped", exc_info=task.exception())
 
     def _now(self) -> datetime:
-        return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(timezone.utc)
+        return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(UTC)
 
     def _find_missing_permissions(self, interaction: discord.Interaction, channel: object) -> list[str]:
         guild = interaction.guild

@@ -42,7 +42,8 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
     """Read every data file; schema problems are returned, not raised, so all are reported at once."""
     problems: list[Problem] = []
     dataset = Dataset()
-    shown = lambda path: display_path(path, root)  # noqa: E731
+    def shown(path: Path) -> str:
+        return display_path(path, root)
 
     def read(path: Path, required: bool = True) -> Any:
         if not path.exists():

@@ -25,7 +25,7 @@ class Entry(BaseModel):
     _path: str = PrivateAttr(default="?")
     _raw: Any = PrivateAttr(default=None)
 
-    def located(self, path: str, raw: Any) -> "Entry":
+    def located(self, path: str, raw: Any) -> Entry:
         self._path, self._raw = path, raw
         return self
 

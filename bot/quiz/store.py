@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import sqlite_utils
@@ -154,7 +154,7 @@ def find_period_start(period: Period, now: float) -> float | None:
     """The first second of this calendar week (Monday) or month, in UTC; None for all time."""
     if period == "all":
         return None
-    moment = datetime.fromtimestamp(now, tz=timezone.utc)
+    moment = datetime.fromtimestamp(now, tz=UTC)
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     start = day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
     return start.timestamp()

@@ -17,7 +17,7 @@ import random
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..answering.answers import serialise_event
@@ -63,7 +63,7 @@ def parse_now(text: str) -> datetime | None:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc) if moment.tzinfo else None
+    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 class RecapConsole:
@@ -71,7 +71,7 @@ class RecapConsole:
 
     def __init__(self, index: SagaIndex, now: datetime | None = None) -> None:
         self.index = index
-        self.clock = ManualClock(now or datetime.now(timezone.utc))
+        self.clock = ManualClock(now or datetime.now(UTC))
         self.db = open_state(":memory:", [MIGRATIONS])
         self.scheduler = RecapScheduler(self.db, index, self.clock, Pacer(self.clock), RetryPolicy(rng=random.Random(0)))
 

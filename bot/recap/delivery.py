@@ -248,7 +248,7 @@ async def transmit(send: Send, attempt: Attempt, pacer: Pacer, policy: RetryPoli
 async def _call(send: Send, record: DeliveryRecord, post: Post, policy: RetryPolicy) -> SendResult:
     try:
         return await asyncio.wait_for(send(record.channel_id, post, record.nonce), timeout=policy.send_timeout)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         return SendResult(None)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -144,7 +144,7 @@ class DeliveryRecord:
 
 def format_instant(moment: datetime) -> str:
     """How instants are stored: ISO 8601 in UTC."""
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def read_instant(text: str | None) -> datetime | None:
