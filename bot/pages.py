@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .answering.answers import Answer
 from .answering.index import Event, SagaIndex
+from .answering.normalize import Locale
 from .answering.phrasing import join_names, phrase_date, tag_article
 from .answering.replies import render
 from .messages import say
@@ -63,7 +64,7 @@ def _is_more_line(line: str, answer: Answer) -> bool:
     return line.startswith("…") or line.startswith(say("more", answer.locale, count=0)[:6])
 
 
-def _event_field(index: SagaIndex, event: Event, locale: str) -> tuple[str, str]:
+def _event_field(index: SagaIndex, event: Event, locale: Locale) -> tuple[str, str]:
     date = phrase_date(event.date, locale, event.approximate)
     hedge = f" {say('hedged', locale)}" if event.hedged else ""
     actors = join_names([index.name(actor) for actor in event.actors], locale)

@@ -201,7 +201,7 @@ async def test_a_thousand_channels_due_together_get_no_429(standin: DiscordStand
     for channel in channels:
         await asyncio.to_thread(recap.subscribe, bot.state_db, bot.index, guild_id=GUILD_ID, channel_id=channel, post_locale="en",
                                 reply_locale="en", now=clock.now(), time_text="09:00", timezone_name="Europe/Paris")
-    bot.get_cog("Recap").scheduler.notify_changed()  # type: ignore[union-attr]
+    bot.get_cog("Recap").scheduler.notify_changed()  # type: ignore[union-attr]  # the cog is loaded
     began = time.monotonic()
     clock.jump_to(START.replace(hour=9, minute=0, second=5))
     deadline = time.monotonic() + 90

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from ..answering import autocomplete, engine
 from ..answering.answers import Answer
+from ..answering.index import SagaIndex
 from ..answering.phrasing import phrase_role
 from ..charts import draw_events_per_day, draw_role_history
 from ..client import NO_MENTIONS, SagaBot
@@ -29,7 +30,7 @@ class Answers(commands.Cog):
         self.bot = bot
 
     @property
-    def index(self):
+    def index(self) -> SagaIndex:
         return self.bot.index
 
     # --- commands --------------------------------------------------------------------------

@@ -13,14 +13,14 @@ import yaml
 from .problems import DataError, Problem
 
 
-class LocatedDict(dict):
+class LocatedDict(dict[Any, Any]):
     """A mapping from YAML that knows its own line and the line of each key."""
 
     line: int
     key_lines: dict[Any, int]
 
 
-class LocatedList(list):
+class LocatedList(list[Any]):
     """A sequence from YAML that knows its own line and the line of each item."""
 
     line: int

@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from ..answering.answers import serialise_event
 from ..answering.index import SagaIndex
@@ -66,6 +66,15 @@ def parse_now(text: str) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else None
 
 
+class _Place(TypedDict):
+    """Where a console command acts, as the keyword arguments of `commands`."""
+
+    guild_id: int
+    channel_id: int
+    reply_locale: Locale
+    label: commands.ChannelLabel
+
+
 class RecapConsole:
     """A console session: its own state database, clock and scheduler."""
 
@@ -94,7 +103,7 @@ class RecapConsole:
             self._move_clock(moment)
         now = self.clock.now()
         channel = _read_int(parsed.options.get("channel"), CONSOLE_CHANNEL)
-        place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
+        place: _Place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
         if parsed.action == "preview":
             reply = commands.preview(self.db, self.index, reply_locale=locale, now=now,
                                      day_text=parsed.options.get("day") or parsed.text or None, channel_id=channel,

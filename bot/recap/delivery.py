@@ -220,7 +220,7 @@ async def transmit(send: Send, attempt: Attempt, pacer: Pacer, policy: RetryPoli
             return Outcome("sent", tries, message_id=result.message_id)
         # Refused for sure this time; but an earlier try that got no clear answer may have
         # posted, and then the post must never be tried again: uncertain, not failed.
-        refused = "uncertain" if maybe_posted else "failed"
+        refused: Literal["uncertain", "failed"] = "uncertain" if maybe_posted else "failed"
         if verdict.kind == "disable":
             log.warning("recap: channel %s refused a post (%s): subscription disabled", record.channel_id, result.status)
             return Outcome(refused, tries, f"HTTP {result.status}", disable_reason=verdict.reason)

@@ -195,6 +195,7 @@ class RecapScheduler:
             attempt, report, fresh = await run_sync(self._prepare, item, self.clock.now())
             self._remember(sub.id, fresh)
             if attempt is None:
+                assert report is not None  # _prepare reports whenever it makes no attempt
                 return report
             return await self._resend(attempt, send)
         except Exception:  # one broken subscription must not stop the others
