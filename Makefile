@@ -18,6 +18,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m bot data check --quiet
+	$(PY) -m ruff check bot tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 check: $(STAMP)

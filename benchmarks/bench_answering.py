@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from bot.answering.autocomplete import complete_days, complete_entities, complete_events, complete_roles  # noqa: E402
-from bot.answering.index import SagaIndex, load_index  # noqa: E402
-from bot.console import handle_line, parse_line  # noqa: E402
-from bot.curation.build import build_database  # noqa: E402
-from test_answering_questions import CASES  # noqa: E402
+from bot.answering.autocomplete import complete_days, complete_entities, complete_events, complete_roles
+from bot.answering.index import SagaIndex, load_index
+from bot.console import handle_line, parse_line
+from bot.curation.build import build_database
+from test_answering_questions import CASES
 
 BANK = ROOT / "benchmarks" / "questions"
 
@@ -100,8 +100,8 @@ def time_start(db_path: Path, runs: int) -> None:
         walls.append(time.perf_counter() - start)
     probe = (
         "import time; t = time.perf_counter(); from pathlib import Path; from bot.console import handle_line; "
-        "from bot.answering.index import load_index; i = time.perf_counter(); index = load_index(Path(%r)); "
-        "e = time.perf_counter(); print(i - t, e - i)" % str(db_path)
+        f"from bot.answering.index import load_index; i = time.perf_counter(); index = load_index(Path({str(db_path)!r})); "
+        "e = time.perf_counter(); print(i - t, e - i)"
     )
     imports, loads = [], []
     for _ in range(runs):

@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import discord  # noqa: E402
+import discord
 
-from bot.answering.index import load_index  # noqa: E402
-from bot.client import SagaBot, open_bot_state  # noqa: E402
-from bot.curation.build import ensure_database  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.discord_standin import DiscordStandIn  # noqa: E402
+from bot.answering.index import load_index
+from bot.client import SagaBot, open_bot_state
+from bot.curation.build import ensure_database
+from bot.settings import Settings
+from tests.discord_standin import DiscordStandIn
 
 TOKEN = "bench.token"
 # Several questions per command, asked in turn, so no answer is measured warm from a cache.

@@ -15,20 +15,20 @@ import sys
 import tempfile
 import time
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from bot.answering.index import load_index  # noqa: E402
-from bot.curation.build import build_database  # noqa: E402
-from bot.recap.delivery import SendResult  # noqa: E402
-from bot.recap.posts import Post  # noqa: E402
-from bot.recap.scheduler import RecapScheduler  # noqa: E402
-from bot.recap.store import MIGRATIONS, save_subscription  # noqa: E402
-from bot.storage import open_state  # noqa: E402
+from bot.answering.index import load_index
+from bot.curation.build import build_database
+from bot.recap.delivery import SendResult
+from bot.recap.posts import Post
+from bot.recap.scheduler import RecapScheduler
+from bot.recap.store import MIGRATIONS, save_subscription
+from bot.storage import open_state
 
 LIMIT_PER_SECOND = 50
 
@@ -63,7 +63,7 @@ class LimitedDiscord:
 async def measure(count: int, latency: float, saga_db: Path) -> None:
     index = load_index(saga_db)
     state = open_state(":memory:", [MIGRATIONS])
-    due_since = datetime.now(timezone.utc) - timedelta(days=1, hours=1)
+    due_since = datetime.now(UTC) - timedelta(days=1, hours=1)
     for number in range(count):
         save_subscription(state, guild_id=1, channel_id=10_000 + number, at=clock_time(0, 0), timezone_name="UTC", mode="replay",
                           locale="fr" if number % 2 else "en", now=due_since)

@@ -31,12 +31,12 @@ from rapidfuzz import fuzz
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import engine  # noqa: E402
-from bot.answering.answers import Answer  # noqa: E402
-from bot.answering.index import SagaIndex, load_index  # noqa: E402
-from bot.answering.names import resolve_entity  # noqa: E402
-from bot.curation.build import ensure_database  # noqa: E402
-from bot.saga.dates import SagaDate, parse_date  # noqa: E402
+from bot.answering import engine
+from bot.answering.answers import Answer
+from bot.answering.index import SagaIndex, load_index
+from bot.answering.names import resolve_entity
+from bot.curation.build import ensure_database
+from bot.saga.dates import SagaDate, parse_date
 
 QUESTIONS = ROOT / "benchmarks" / "questions"
 OUTCOMES = ("right", "wrongly refused", "wrong", "correctly refused")
@@ -97,7 +97,7 @@ def _same_time(said: SagaDate, wanted: SagaDate) -> bool:
     if not (said.start and said.end and wanted.start and wanted.end):
         return said.iso == wanted.iso
     inside = wanted.start[:10] <= said.start[:10] and said.end[:10] <= wanted.end[:10]
-    return inside or said.start[:10] == wanted.start[:10] and said.end[:10] == wanted.end[:10]
+    return inside or (said.start[:10] == wanted.start[:10] and said.end[:10] == wanted.end[:10])
 
 
 def _cites(answer: Answer, evidence: list[dict[str, str]]) -> bool:

@@ -10,10 +10,15 @@ import io
 from collections import Counter
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .answering.index import Event
 from .messages import say
 from .saga.roles import Tenure
+
+if TYPE_CHECKING:  # matplotlib itself is imported on first draw
+    from matplotlib.figure import Figure
 
 SAGA_FIRST_DAY = date(2023, 11, 16)
 SAGA_LAST_DAY = date(2023, 11, 24)
@@ -84,7 +89,7 @@ def _label_day(day: str, locale: str) -> str:
     return f"{names.get(locale, names['en'])[parsed.weekday()]} {parsed.day}"
 
 
-def _pyplot():  # noqa: ANN202 - matplotlib's module
+def _pyplot() -> ModuleType:
     # Imported on first draw: matplotlib costs half a second to import, which start-up need not pay.
     import matplotlib
 
@@ -94,7 +99,7 @@ def _pyplot():  # noqa: ANN202 - matplotlib's module
     return pyplot
 
 
-def _to_png(pyplot, figure) -> bytes:  # noqa: ANN001
+def _to_png(pyplot: ModuleType, figure: Figure) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     # A fixed creation date keeps the bytes of a given picture identical from draw to draw.

@@ -153,7 +153,7 @@ class ShellSession:
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
-        empty = {"kind": "quiz", "people": [], "date": None, "figures": [], "events": []}
+        empty: dict[str, Any] = {"kind": "quiz", "people": [], "date": None, "figures": [], "events": []}
         return {"command": "quiz", "ok": True, "locale": self.quiz.locale, "text": text, "answer": empty}
 
 

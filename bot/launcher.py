@@ -6,12 +6,16 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import discord
 import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
+
+if TYPE_CHECKING:  # imported late at run time, to keep the `data` commands light
+    from .client import SagaBot
 
 log = logging.getLogger("sagabot")
 
@@ -67,7 +71,7 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
     return 0
 
 
-async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported late to keep `data` commands light
+async def _make_bot(settings: Settings) -> SagaBot:
     from .answering.index import load_index
     from .client import SagaBot, open_bot_state
     from .storage import run_sync
@@ -76,7 +80,7 @@ async def _make_bot(settings: Settings):  # noqa: ANN202 - SagaBot, imported lat
     return SagaBot(settings, index, await run_sync(open_bot_state, settings))
 
 
-async def _warm_up_when_ready(bot) -> None:  # noqa: ANN001 - SagaBot, imported late
+async def _warm_up_when_ready(bot: SagaBot) -> None:
     """Load the sentence encoder once connected: READY does not wait for it, and the first
     question does not pay for it."""
     await bot.wait_until_ready()

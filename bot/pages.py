@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .answering.document import Item, Reply
+from .answering.normalize import Locale
 from .messages import say
 
 # Discord's documented embed limits.
@@ -63,7 +64,7 @@ def _make_field(item: Item, section_title: str) -> tuple[str, str]:
     return shorten(name, FIELD_NAME_LIMIT), shorten(value, FIELD_VALUE_LIMIT)
 
 
-def _paginate(title: str, description: str, fields: list[tuple[str, str]], locale: str) -> list[Page]:
+def _paginate(title: str, description: str, fields: list[tuple[str, str]], locale: Locale) -> list[Page]:
     description = shorten(description, DESCRIPTION_LIMIT)
     pages: list[Page] = []
     current = Page(title, description)
@@ -92,7 +93,7 @@ def _split_text(headline: str, text: str) -> list[Page]:
     return pages
 
 
-def _number(pages: list[Page], locale: str) -> list[Page]:
+def _number(pages: list[Page], locale: Locale) -> list[Page]:
     if len(pages) > 1:
         for number, page in enumerate(pages, start=1):
             page.footer = say("page", locale, number=number, total=len(pages))

@@ -21,7 +21,7 @@ class Settings:
     quiz_reveal_seconds: float = 8.0
 
     @classmethod
-    def from_environment(cls) -> "Settings":
+    def from_environment(cls) -> Settings:
         root = Path(os.environ.get("SAGABOT_ROOT", PROJECT_ROOT))
         return cls(
             root=root,

@@ -10,6 +10,7 @@ them through `run_sync`, so the event loop never blocks on SQLite (as datasette'
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -63,14 +64,14 @@ _idle = threading.Event()
 _idle.set()
 
 
-def _run_counted(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+def _run_counted(call: Callable[[], T]) -> T:
     # Counted from inside the thread: a call cancelled before a worker picked it up never runs.
     global _running
     with _running_lock:
         _running += 1
         _idle.clear()
     try:
-        return function(*args, **kwargs)
+        return call()
     finally:
         with _running_lock:
             _running -= 1
@@ -80,7 +81,8 @@ def _run_counted(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) ->
 
 async def run_sync(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a sync database function in a worker thread and return its result."""
-    return await asyncio.to_thread(_run_counted, function, *args, **kwargs)
+    # One argument, the bound call: mypy cannot pass a ParamSpec through to_thread to another one.
+    return await asyncio.to_thread(_run_counted, functools.partial(function, *args, **kwargs))
 
 
 async def wait_for_workers(timeout: float = 30.0) -> bool:

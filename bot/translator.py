@@ -5,9 +5,14 @@ each carries its catalogue key in `extras`, and French locales get the catalogue
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from discord import Locale, app_commands
 
 from .messages import say
+
+if TYPE_CHECKING:  # the answering package is heavy to import; only its type is needed here
+    from .answering.normalize import Locale as ReplyLocale
 
 FRENCH = frozenset({Locale.french})
 
@@ -17,7 +22,7 @@ def text(key: str) -> app_commands.locale_str:
     return app_commands.locale_str(say(key, "en"), key=key)
 
 
-def pick_locale(locale: Locale | str | None) -> str:
+def pick_locale(locale: Locale | str | None) -> ReplyLocale:
     """'fr' for any French locale, 'en' otherwise: the language of replies."""
     return "fr" if str(locale or "").lower().startswith("fr") else "en"
 

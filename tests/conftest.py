@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlite_utils
 
 from bot.curation.build import build_database
 from bot.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from bot.answering.index import SagaIndex
 
 ROOT = PROJECT_ROOT
 
@@ -29,7 +33,7 @@ def saga_db_path(project: Settings, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def saga_index(saga_db_path: Path):  # noqa: ANN201 - SagaIndex
+def saga_index(saga_db_path: Path) -> SagaIndex:
     """The in-memory index of the built saga database, as the bot and the console load it."""
     from bot.answering.index import load_index
 

@@ -105,7 +105,7 @@ class DiscordStandIn:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started just above
 
     async def stop(self) -> None:
         for socket in list(self.sockets):
@@ -286,11 +286,11 @@ class DiscordStandIn:
             payload, files = None, []
             reader = await request.multipart()
             async for part in reader:
-                content = await part.read()  # type: ignore[union-attr]
-                if part.name == "payload_json":  # type: ignore[union-attr]
+                content = await part.read()  # type: ignore[union-attr]  # parts are not nested here
+                if part.name == "payload_json":  # type: ignore[union-attr]  # idem
                     payload = json.loads(content)
                 else:
-                    files.append((part.filename or part.name or "", bytes(content)))  # type: ignore[union-attr]
+                    files.append((part.filename or part.name or "", bytes(content)))  # type: ignore[union-attr]  # idem
             return payload, files
         raw = await request.read()
         return (json.loads(raw) if raw else None), []

@@ -51,7 +51,7 @@ def test_seeds_are_byte_identical_to_the_shared_copy(project: Settings) -> None:
         pytest.skip("no ../shared/seeds beside this checkout to compare with")
     names = sorted(p.name for p in shared.iterdir())
     assert sorted(p.name for p in project.seeds_dir.iterdir()) == names
-    match, mismatch, errors = filecmp.cmpfiles(shared, project.seeds_dir, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(shared, project.seeds_dir, names, shallow=False)
     assert (mismatch, errors) == ([], [])
 
 

@@ -40,8 +40,8 @@ def settings_with(tmp_path: Path) -> Settings:
 def test_health_needs_a_fresh_connected_heartbeat(tmp_path: Path) -> None:
     settings = settings_with(tmp_path)
     assert check_health(settings) == 1
-    settings.health_file.write_text('{"ready": true, "at": %f, "latency": 0.05}' % time.time(), encoding="utf-8")
+    settings.health_file.write_text(f'{{"ready": true, "at": {time.time():f}, "latency": 0.05}}', encoding="utf-8")
     assert check_health(settings) == 0
     assert check_health(settings, now=time.time() + MAX_AGE_SECONDS + 5) == 1
-    settings.health_file.write_text('{"ready": false, "at": %f}' % time.time(), encoding="utf-8")
+    settings.health_file.write_text(f'{{"ready": false, "at": {time.time():f}}}', encoding="utf-8")
     assert check_health(settings) == 1

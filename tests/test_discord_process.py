@@ -95,6 +95,6 @@ async def test_a_refused_token_ends_with_a_clear_line(standin: DiscordStandIn, s
 async def test_the_token_can_come_from_a_dotenv_file(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")
     process = await start_bot("sync", env=environment(standin, saga_db_path, tmp_path, token=None))
-    out, err = await asyncio.wait_for(process.communicate(), 60)
+    _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     assert standin.find("PUT", rf"^/applications/{APPLICATION_ID}/commands$")

@@ -67,7 +67,7 @@ async def test_three_members_play_and_the_leaderboard_counts_it(standin: Discord
     buttons = question.json["components"][0]["components"]
     assert [b["label"] for b in buttons] == ["1", "2", "3", "4"]
     quiz_id, number = map(int, re.match(r"quiz:(\d+):(\d+):\d", buttons[0]["custom_id"]).groups())
-    session = bot.get_cog("Quiz").service.find_running(str(CHANNEL_ID))  # type: ignore[union-attr]
+    session = bot.get_cog("Quiz").service.find_running(str(CHANNEL_ID))  # type: ignore[union-attr]  # the cog is loaded
     right = session.question.right
     wrong = (right + 1) % 4
     message = {**standin._message(question.json, question, channel_id=str(CHANNEL_ID))}

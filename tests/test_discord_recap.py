@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import discord
@@ -30,7 +30,7 @@ class JumpClock:
     """Real time that a test can jump forward: every sleeper wakes at a jump and looks again."""
 
     def __init__(self, start: datetime) -> None:
-        self._base, self._since = start.astimezone(timezone.utc), time.monotonic()
+        self._base, self._since = start.astimezone(UTC), time.monotonic()
         self._jumped = asyncio.Event()
 
     def now(self) -> datetime:
@@ -48,7 +48,7 @@ class JumpClock:
             pass
 
     def jump_to(self, moment: datetime) -> None:
-        self._base, self._since = moment.astimezone(timezone.utc), time.monotonic()
+        self._base, self._since = moment.astimezone(UTC), time.monotonic()
         woken, self._jumped = self._jumped, asyncio.Event()
         woken.set()
 
@@ -201,7 +201,7 @@ async def test_a_thousand_channels_due_together_get_no_429(standin: DiscordStand
     for channel in channels:
         await asyncio.to_thread(recap.subscribe, bot.state_db, bot.index, guild_id=GUILD_ID, channel_id=channel, post_locale="en",
                                 reply_locale="en", now=clock.now(), time_text="09:00", timezone_name="Europe/Paris")
-    bot.get_cog("Recap").scheduler.notify_changed()  # type: ignore[union-attr]
+    bot.get_cog("Recap").scheduler.notify_changed()  # type: ignore[union-attr]  # the cog is loaded
     began = time.monotonic()
     clock.jump_to(START.replace(hour=9, minute=0, second=5))
     deadline = time.monotonic() + 90

@@ -1,9 +1,13 @@
 """Embeds within Discord's limits whatever the data: every entity, role, event, day and quote."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from bot.answering import engine
+from bot.answering.answers import Answer
 from bot.answering.index import SagaIndex, load_index
 from bot.answering.replies import compose_reply
 from bot.pages import (DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, FIELD_COUNT_LIMIT, FIELD_NAME_LIMIT, FIELD_VALUE_LIMIT,
@@ -11,7 +15,7 @@ from bot.pages import (DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, FIELD_COUNT_LIMIT, 
 
 
 @pytest.fixture(scope="module")
-def index(saga_db_path) -> SagaIndex:  # noqa: ANN001
+def index(saga_db_path: Path) -> SagaIndex:
     return load_index(saga_db_path)
 
 
@@ -25,7 +29,7 @@ def assert_within_limits(page: Page) -> None:
     assert page.size() <= EMBED_TOTAL_LIMIT
 
 
-def all_answers(index: SagaIndex):  # noqa: ANN201
+def all_answers(index: SagaIndex) -> Iterator[Answer]:
     for locale in ("fr", "en"):
         yield engine.timeline(index, "", locale)
         yield engine.help_answer(locale)

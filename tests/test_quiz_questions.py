@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from statistics import mean
 
@@ -80,7 +81,7 @@ def test_a_mixed_quiz_mixes_kinds(quizzes: dict) -> None:
     for quiz in quizzes[("mixed", "medium")]:
         kinds = [question.kind for question in quiz]
         assert len(set(kinds)) >= 4
-        assert all(first != second for first, second in zip(kinds, kinds[1:])), kinds
+        assert all(first != second for first, second in pairwise(kinds)), kinds
 
 
 # --- exactly one right answer, confirmed by the database

@@ -4,7 +4,7 @@ period; wins only with two players or more; member stats; recent questions avoid
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from bot.storage import open_state
 RULES = Rules(question_seconds=20.0, reveal_seconds=5.0, early_reveal=False)
 FAST, FASTER = score_answer(2, RULES), score_answer(1, RULES)  # 950 and 975 points
 # Wednesday 15 May 2024, noon UTC: its week began Monday 13, its month on the 1st.
-NOW = datetime(2024, 5, 15, 12, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2024, 5, 15, 12, tzinfo=UTC).timestamp()
 DAY = 86_400.0
 ALICE, BOB, CAROL = Member("100", "Alice"), Member("200", "Bob"), Member("300", "Carol")
 
@@ -227,8 +227,8 @@ def test_the_leaderboard_covers_its_period(db: sqlite_utils.Database, index: Sag
 
 @pytest.mark.parametrize(("period", "start"), [
     ("all", None),
-    ("month", datetime(2024, 5, 1, tzinfo=timezone.utc).timestamp()),
-    ("week", datetime(2024, 5, 13, tzinfo=timezone.utc).timestamp()),
+    ("month", datetime(2024, 5, 1, tzinfo=UTC).timestamp()),
+    ("week", datetime(2024, 5, 13, tzinfo=UTC).timestamp()),
 ])
 def test_periods_start_on_the_first_of_the_month_and_on_monday(period: str, start: float | None) -> None:
     assert store.find_period_start(period, NOW) == start

@@ -3,7 +3,7 @@ checks), unsubscribe, list, pause, resume, preview, the missing-permission sente
 and English."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from bot.recap import commands
 from bot.recap.store import MIGRATIONS, get_subscription, update_subscription
 from bot.storage import open_state
 
-NOW = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)  # 11:00 in Paris: today's 09:00 has passed
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # 11:00 in Paris: today's 09:00 has passed
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_subscribe_defaults_to_a_replay_at_nine_in_paris(state: sqlite_utils.Dat
     assert (reply.subscription.time, reply.subscription.timezone, reply.subscription.mode) == ("09:00", "Europe/Paris", "replay")
     assert reply.text == ("Done: the saga day by day (replay), one post a day in <#10>, at 09:00 (Europe/Paris). "
                           "Next post: Tuesday 4 March 2025 at 09:00 (Europe/Paris).")
-    assert reply.next_post_at == datetime(2025, 3, 4, 8, 0, tzinfo=timezone.utc)
+    assert reply.next_post_at == datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
     again = subscribe(state, index, time_text="18h30", timezone_name="America/Los_Angeles", mode="Anniversary", reply_locale="fr")
     assert again.ok and again.text.startswith("Abonnement de <#10> modifié : anniversaire")
     assert "Prochain envoi : lundi 17 novembre 2025 à 18:30 (America/Los_Angeles)" in again.text
@@ -70,7 +70,7 @@ def test_list_pause_resume_unsubscribe(state: sqlite_utils.Database, index: Saga
     later = NOW + timedelta(days=5)
     resumed = commands.resume(state, index, guild_id=1, channel_id=10, reply_locale="en", now=later)
     # Back on at its next time: the five paused days are not posted in a burst.
-    assert resumed.ok and resumed.next_post_at == datetime(2025, 3, 9, 8, 0, tzinfo=timezone.utc)
+    assert resumed.ok and resumed.next_post_at == datetime(2025, 3, 9, 8, 0, tzinfo=UTC)
     assert commands.unsubscribe(state, guild_id=1, channel_id=10, reply_locale="en").text == "<#10> will get no more recaps."
     assert not commands.unsubscribe(state, guild_id=1, channel_id=10, reply_locale="en").ok
 

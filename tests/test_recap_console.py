@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,8 @@ def test_recap_lines_are_read_like_discord_options() -> None:
     assert (line.action, line.text) == ("subscribe", "")
     assert line.options == {"time": "18:30", "timezone": "America/Los_Angeles", "mode": "digest", "channel": "3"}
     assert parse_recap_line("/recap preview dimanche").text == "dimanche"
-    assert parse_now("2024-11-17T08:00+01:00") == datetime(2024, 11, 17, 7, 0, tzinfo=timezone.utc)
-    assert parse_now("2024-11-17T08:00Z") == datetime(2024, 11, 17, 8, 0, tzinfo=timezone.utc)
+    assert parse_now("2024-11-17T08:00+01:00") == datetime(2024, 11, 17, 7, 0, tzinfo=UTC)
+    assert parse_now("2024-11-17T08:00Z") == datetime(2024, 11, 17, 8, 0, tzinfo=UTC)
     assert parse_now("2024-11-17T08:00") is None and parse_now("tomorrow") is None
 
 
@@ -44,7 +44,7 @@ def test_the_shell_answers_recap_preview_with_the_json_contract(index: SagaIndex
 
 
 def test_a_console_session_runs_the_scheduler_in_simulated_time(index: SagaIndex) -> None:
-    session = RecapConsole(index, datetime(2024, 11, 15, 12, 0, tzinfo=timezone.utc))
+    session = RecapConsole(index, datetime(2024, 11, 15, 12, 0, tzinfo=UTC))
     assert session.handle("/recap subscribe mode: anniversary time: 08:00 timezone: Europe/Paris", "en")["ok"]
     assert "next post: 2024-11-17T07:00:00+00:00" in session.handle("/recap next", "en")["text"]
     ran = session.handle("/recap run days: 7", "en")["text"]
@@ -60,7 +60,7 @@ def test_a_console_session_runs_the_scheduler_in_simulated_time(index: SagaIndex
 
 
 def test_a_session_can_go_back_in_time(index: SagaIndex) -> None:
-    session = RecapConsole(index, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    session = RecapConsole(index, datetime(2026, 1, 1, tzinfo=UTC))
     session.handle("/recap subscribe time: 09:00 timezone: Asia/Kolkata now: 2025-03-01T00:00Z", "fr")
     ran = session.handle("/recap run days: 4", "fr")["text"]
     assert ran.count("message dans le salon 1") == 3  # Friday, the weekend, the closing post; then the subscription ends

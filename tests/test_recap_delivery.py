@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from bot.recap.store import (MIGRATIONS, Subscription, get_delivery, get_subscri
                              update_subscription)
 from bot.storage import open_state
 
-START = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_left
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 
 from bot.recap.clock import ManualClock, SystemClock
 from bot.recap.pacing import GLOBAL_BURST, GLOBAL_RATE, Pacer
 
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def count_busiest_second(times: list[float]) -> int:
@@ -50,7 +51,7 @@ async def test_one_route_keeps_to_its_own_bucket() -> None:
     times = await fan_out(Pacer(clock), clock, ["channel:1"] * 10, workers=3)
     assert times[:3] == [0.0] * 3 and times[4] < 0.1  # the route's burst of 5 (the global burst is 3)
     assert times[5] == pytest.approx(1.0, abs=1e-3)
-    gaps = [later - earlier for earlier, later in zip(times[5:], times[6:])]
+    gaps = [later - earlier for earlier, later in pairwise(times[5:])]
     assert all(gap == pytest.approx(1.0, abs=1e-3) for gap in gaps)  # then one a second
 
 

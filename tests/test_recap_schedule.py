@@ -3,14 +3,15 @@ daylight-saving changes (nonexistent times post at the jump, ambiguous ones once
 catch-up mark that turns a long downtime into one post."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 import pytest
 
 from bot.recap.schedule import (compute_due_time, compute_handled_mark, find_last_occurrence, find_next_occurrence,
                                 load_timezone, parse_time_of_day, resolve_local_time)
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def read_utc(text: str) -> datetime:
@@ -68,9 +69,9 @@ def test_walking_from_occurrence_to_occurrence_gives_one_post_per_local_day(zone
     local_days = [instant.astimezone(tz).date() for instant in instants]
     expected = [date.fromisoformat(first_day) + timedelta(days=offset) for offset in range(days)]
     assert local_days == expected  # never twice a day (fall back), never a day skipped (spring forward)
-    assert all(later > earlier for earlier, later in zip(instants, instants[1:]))
+    assert all(later > earlier for earlier, later in pairwise(instants))
     # about a day apart (23 or 25 hours around a change, 23.75 after a post moved to the jump), never 0 or 48
-    gaps = [(later - earlier).total_seconds() / 3600 for earlier, later in zip(instants, instants[1:])]
+    gaps = [(later - earlier).total_seconds() / 3600 for earlier, later in pairwise(instants)]
     assert all(22.5 <= gap <= 25.5 for gap in gaps), gaps
 
 

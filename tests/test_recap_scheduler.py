@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from bot.recap.scheduler import RecapScheduler, Report
 from bot.recap.store import MIGRATIONS, get_subscription, list_deliveries, save_subscription
 from bot.storage import open_state
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def read_utc(text: str) -> datetime:

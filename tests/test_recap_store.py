@@ -3,7 +3,7 @@ reused (so nonces never repeat), the ledger outliving a replay that ended."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from bot.recap.store import (MIGRATIONS, delete_subscription, get_delivery, get_
                              record_sending, save_subscription, settle_delivery, update_subscription)
 from bot.storage import open_state
 
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def subscribe(state: sqlite_utils.Database, channel_id: int, **changes: object) -> int:

@@ -11,6 +11,18 @@ from .index import SagaIndex, load_index
 from .replies import render
 
 __all__ = [
-    "Answer", "SagaIndex", "serialise_answer", "ask", "help_answer", "load_index", "quote", "render", "role", "source",
-    "timeline", "what", "when", "who",
+    "Answer",
+    "SagaIndex",
+    "ask",
+    "help_answer",
+    "load_index",
+    "quote",
+    "render",
+    "role",
+    "serialise_answer",
+    "source",
+    "timeline",
+    "what",
+    "when",
+    "who",
 ]

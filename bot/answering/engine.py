@@ -53,9 +53,9 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         if said.kind != "unknown" or question.quoted:
             return said
     if question.replace or (question.sequence and question.entities and not question.actions - {"appointed"}):
-        found = answer_replacement(index, command, question)
-        if found is not None:
-            return found
+        replacement = answer_replacement(index, command, question)
+        if replacement is not None:
+            return replacement
     if question.kind == "role":
         return _answer_role_question(index, command, question)
     if question.kind == "profile":

@@ -257,13 +257,13 @@ def _build_measures(index: SagaIndex) -> list[Measure]:
         actions: set[str] = set()
         summaries: set[str] = set()
         for figure in figures:
-            event = index.events_by_id.get(figure.event_id)
+            dated = index.events_by_id.get(figure.event_id)
             context |= {stem(word) for word in split_words(figure.quote)}
-            if event is not None:
-                context |= event.stems
-                summaries |= event.summary_stems
-                entities |= set(event.entities)
-                actions.add(event.action)
+            if dated is not None:
+                context |= dated.stems
+                summaries |= dated.summary_stems
+                entities |= set(dated.entities)
+                actions.add(dated.action)
         for entity_id in entities:
             entity = index.entities.get(entity_id)
             context |= {stem(w) for alias in (entity.aliases if entity else ()) for w in split_words(alias)}

@@ -155,7 +155,7 @@ class SagaIndex:
     cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, db: sqlite_utils.Database) -> "SagaIndex":
+    def load(cls, db: sqlite_utils.Database) -> SagaIndex:
         """Read the saga database once and build every lookup."""
         index = cls(
             articles=_load_articles(db),

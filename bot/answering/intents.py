@@ -128,9 +128,8 @@ def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | Non
     if any(re.search(rf"\b{phrase}\b", folded) for phrase in lexicon.quantity_phrases):
         return "figure"
     asks_who = _WHO.search(folded)
-    if (quoted or speech) and (asks_who or quoted):
-        if asks_who or not reading.entities:
-            return "quote"
+    if (quoted or speech) and (asks_who or quoted) and (asks_who or not reading.entities):
+        return "quote"
     if speech and _WHAT_DID.search(folded) and reading.entities and not reading.actions - {"said", "wrote", "announced", "published"}:
         return "quote"
     if _SOURCE.search(folded):

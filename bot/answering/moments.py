@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..saga.calendar import WEEKDAYS, SagaCalendar, shipped_calendar
-from ..saga.dates import DateFormatError, SagaDate, parse_date, parse_point
+from ..saga.dates import DateFormatError, SagaDate, parse_point
 from .normalize import fold
 
 MONTHS = {
@@ -68,22 +68,24 @@ def parse_moment(text: str, calendar: SagaCalendar | None = None) -> SagaDate | 
 
 def _build_date(groups: dict[str, str | None], calendar: SagaCalendar) -> SagaDate | None:
     try:
-        if groups.get("iso"):
-            return parse_point(groups["iso"].upper().replace("Z", "+00:00") if "t" in groups["iso"] else groups["iso"])
+        if iso := groups.get("iso"):
+            return parse_point(iso.upper().replace("Z", "+00:00") if "t" in iso else iso)
         if groups.get("weekend"):
             return calendar.weekend
-        year = int(groups["year"]) if groups.get("year") else calendar.anchor.year
+        year_text, month_number = groups.get("year"), groups.get("monthnumber")
+        day_number, weekday = groups.get("day"), groups.get("weekday")
+        year = int(year_text) if year_text else calendar.anchor.year
         if year < 100:
             year += 2000
-        month = MONTHS.get(groups.get("month") or "") or (int(groups["monthnumber"]) if groups.get("monthnumber") else None)
-        if groups.get("day") and month:
-            return parse_point(f"{year:04d}-{month:02d}-{int(groups['day']):02d}")
-        if groups.get("weekday"):
-            day = calendar.resolve_weekday(groups["weekday"])
+        month = MONTHS.get(groups.get("month") or "") or (int(month_number) if month_number else None)
+        if day_number and month:
+            return parse_point(f"{year:04d}-{month:02d}-{int(day_number):02d}")
+        if weekday:
+            day = calendar.resolve_weekday(weekday)
             return parse_point(day.isoformat()) if day else None
-        if month and groups.get("year"):
+        if month and year_text:
             return parse_point(f"{year:04d}-{month:02d}")
-        if groups.get("year"):
+        if year_text:
             return parse_point(f"{year:04d}")
     except DateFormatError:
         return None

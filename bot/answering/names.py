@@ -8,6 +8,7 @@ short word is one typo away from many others ("Sam" / "Scott").
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -180,8 +181,8 @@ def _pick_entity(index: SagaIndex, entity_ids: frozenset[str] | set[str]) -> str
     return max(sorted(entity_ids), key=lambda entity_id: index.entity_frequency.get(entity_id, 0))
 
 
-def _deduplicate(items: object) -> list[str]:
+def _deduplicate(items: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
-    for item in items:  # type: ignore[attr-defined]
+    for item in items:
         seen.setdefault(item, None)
     return list(seen)

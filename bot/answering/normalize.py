@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -110,7 +111,7 @@ def stem(word: str) -> str:
     return word
 
 
-def drop_stopwords(words: list[str]) -> list[str]:
+def drop_stopwords(words: Sequence[str]) -> list[str]:
     """The words of a question that carry meaning (no stopwords, no lone digits below 4 digits)."""
     return [word for word in words if word not in STOPWORDS and len(word) > 1]
 

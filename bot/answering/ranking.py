@@ -169,9 +169,9 @@ def _score(question: Question, event: Event, asked: _Asked, meaning: float = 0.0
         and missing == 0
         and len(question.foreign) <= FOREIGN_MAX
         and (action_hit or not question.actions)
-        and (bool(question.actions) or covered >= 0.5 and (content_total > 0 or entity_score > 0))
-        and (covered >= 0.5 or action_hit and entity_score > 0)
-        and (entity_score > 0 or bool(question.actions) and covered >= 0.5 or content_total > 0 and covered >= 0.75)
+        and (bool(question.actions) or (covered >= 0.5 and (content_total > 0 or entity_score > 0)))
+        and (covered >= 0.5 or (action_hit and entity_score > 0))
+        and (entity_score > 0 or (bool(question.actions) and covered >= 0.5) or (content_total > 0 and covered >= 0.75))
     )
     # An action the question names that is not the event's contradicts it ("when did Murati
     # resign?" is not answered by her appointment, however close in meaning).

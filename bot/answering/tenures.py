@@ -47,7 +47,7 @@ def find_qualifier(index: SagaIndex, reading: Reading) -> str | None:
 
 def _can_qualify(index: SagaIndex, entity_id: str, kind: str) -> bool:
     """Organisations qualify a post; a group (a board, the staff) only where the data has posts of it."""
-    return kind in ORGANISATION_KINDS or kind == "group" and any(t.of_entity == entity_id for t in index.tenures)
+    return kind in ORGANISATION_KINDS or (kind == "group" and any(t.of_entity == entity_id for t in index.tenures))
 
 
 def find_holders(index: SagaIndex, role: str, of_entity: str | None, moment: SagaDate | None) -> list[Tenure]:

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from ..answering import autocomplete, engine
 from ..answering.answers import Answer
+from ..answering.index import SagaIndex
 from ..answering.phrasing import phrase_role
 from ..answering.replies import compose_reply
 from ..charts import draw_events_per_day, draw_role_history
@@ -30,7 +31,7 @@ class Answers(commands.Cog):
         self.bot = bot
 
     @property
-    def index(self):  # noqa: ANN201 - SagaIndex
+    def index(self) -> SagaIndex:
         return self.bot.index
 
     # --- commands --------------------------------------------------------------------------

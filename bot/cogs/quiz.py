@@ -11,12 +11,13 @@ import asyncio
 import logging
 import re
 import time
-from typing import Literal
+from typing import Any, Literal, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ..answering.normalize import Locale
 from ..client import NO_MENTIONS, SagaBot
 from ..messages import say
 from ..quiz import store
@@ -31,7 +32,7 @@ log = logging.getLogger("sagabot.quiz")
 CHOICES = 4
 
 
-def pick_public_locale(interaction: discord.Interaction) -> str:
+def pick_public_locale(interaction: discord.Interaction) -> Locale:
     """Messages everyone in the channel reads follow the server's language; replies, the member's."""
     return pick_locale(interaction.guild_locale or interaction.locale)
 
@@ -40,7 +41,7 @@ def as_member(user: discord.abc.User) -> Member:
     return Member(str(user.id), user.display_name, user.bot)
 
 
-class QuizChoice(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:(?P<quiz>\d+):(?P<number>\d+):(?P<choice>\d)"):
+class QuizChoice(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"quiz:(?P<quiz>\d+):(?P<number>\d+):(?P<choice>\d)"):
     """One answer button; its custom id says which quiz, question and choice, so it works after a restart."""
 
     def __init__(self, quiz_id: int, number: int, choice: int, style: discord.ButtonStyle = discord.ButtonStyle.secondary,
@@ -50,12 +51,14 @@ class QuizChoice(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:(?P<
                                            custom_id=f"quiz:{quiz_id}:{number}:{choice}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "QuizChoice":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> QuizChoice:
         return cls(int(match["quiz"]), int(match["number"]), int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = interaction.client.get_cog("Quiz")  # type: ignore[union-attr]
-        await cog.handle_click(interaction, self.quiz_id, self.number, self.choice)  # type: ignore[union-attr]
+        # Only SagaBot registers this item, and its setup always adds the Quiz cog.
+        cog = cast("Quiz", cast(SagaBot, interaction.client).get_cog("Quiz"))
+        await cog.handle_click(interaction, self.quiz_id, self.number, self.choice)
 
 
 def make_buttons(quiz_id: int, number: int, right: int | None = None) -> discord.ui.View:
@@ -166,10 +169,10 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
         if not task.cancelled() and task.exception() is not None:
             log.error("the quiz driver stopped", exc_info=task.exception())
 
-    async def _locale_of(self, steps: list[Step] | tuple[Step, ...]) -> str:
+    async def _locale_of(self, steps: list[Step] | tuple[Step, ...]) -> Locale:
         return await run_sync(store.read_quiz_locale, self.bot.state_db, steps[0].quiz_id) if steps else "en"
 
-    async def _publish(self, steps: list[Step], locale: str, stopper: str | None = None) -> None:
+    async def _publish(self, steps: list[Step], locale: Locale, stopper: str | None = None) -> None:
         """Each step as a message: a new question, the reveal (an edit of the question), the standings."""
         for step in steps:
             channel = self.bot.get_partial_messageable(int(step.channel_id))

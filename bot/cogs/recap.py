@@ -8,11 +8,12 @@ nonce and reports how it went.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import logging
 import re
 import zoneinfo
-from datetime import datetime, timezone
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
 
 import aiohttp
 import discord
@@ -35,7 +36,7 @@ TIMEZONES = sorted(zoneinfo.available_timezones())
 Mode = Literal["replay", "anniversary", "digest"]
 
 
-class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-q:(?P<event>[a-z0-9-]+)"):
+class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"recap-q:(?P<event>[a-z0-9-]+)"):
     """The "question of the day" button under a post: asks its question to the member alone."""
 
     def __init__(self, event_id: str, label: str = "?") -> None:
@@ -43,12 +44,13 @@ class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"recap-q:{event_id}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyQuestion":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> DailyQuestion:
         return cls(match["event"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         locale = pick_locale(interaction.locale)
-        question = await run_sync(make_daily_question, interaction.client.index, self.event_id)  # type: ignore[attr-defined]
+        question = await run_sync(make_daily_question, cast(SagaBot, interaction.client).index, self.event_id)
         if question is None:
             await interaction.response.send_message(say("daily.none", locale), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -59,7 +61,7 @@ class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-
                                                 allowed_mentions=NO_MENTIONS)
 
 
-class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-a:(?P<event>[a-z0-9-]+):(?P<choice>\d)"):
+class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"recap-a:(?P<event>[a-z0-9-]+):(?P<choice>\d)"):
     """One answer to the question of the day; judged against the same question, rebuilt."""
 
     def __init__(self, event_id: str, choice: int) -> None:
@@ -67,14 +69,28 @@ class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"recap-a:
         super().__init__(discord.ui.Button(label=str(choice + 1), custom_id=f"recap-a:{event_id}:{choice}"))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> "DailyAnswer":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> DailyAnswer:
         return cls(match["event"], int(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         locale = pick_locale(interaction.locale)
-        question = await run_sync(make_daily_question, interaction.client.index, self.event_id)  # type: ignore[attr-defined]
+        question = await run_sync(make_daily_question, cast(SagaBot, interaction.client).index, self.event_id)
         reply = say("daily.none", locale) if question is None else judge_daily_answer(question, self.choice, locale)
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    """The cog is guild_only: Discord never sends its commands from outside a server."""
+    assert interaction.guild_id is not None
+    return interaction.guild_id
+
+
+def _pick_channel(interaction: discord.Interaction, channel: discord.TextChannel | None) -> discord.abc.Snowflake:
+    """The channel named in the command, else the one it was typed in (always known for a slash command)."""
+    target = channel or interaction.channel
+    assert target is not None
+    return target
 
 
 def make_post_view(post: Post) -> discord.ui.View | None:
@@ -130,12 +146,12 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
                         time: app_commands.Range[str, 1, 10] | None = None,
                         timezone_name: app_commands.Range[str, 1, 64] | None = None, mode: Mode | None = None) -> None:
         locale = pick_locale(interaction.locale)
-        target = channel or interaction.channel
+        target = _pick_channel(interaction, channel)
         missing = self._find_missing_permissions(interaction, target)
         if missing:
             await self._answer(interaction, recap.describe_missing_permissions(missing, target.id, locale))
             return
-        reply = await run_sync(recap.subscribe, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
+        reply = await run_sync(recap.subscribe, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
                                channel_id=target.id, post_locale=recap.pick_post_locale(str(interaction.guild_locale or "")),
                                reply_locale=locale, now=self._now(), time_text=time, timezone_name=timezone_name, mode=mode,
                                created_by=interaction.user.id)
@@ -146,14 +162,14 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.unsubscribe, self.bot.state_db, guild_id=interaction.guild_id,
-                               channel_id=(channel or interaction.channel).id, reply_locale=pick_locale(interaction.locale))
+        reply = await run_sync(recap.unsubscribe, self.bot.state_db, guild_id=_guild_id(interaction),
+                               channel_id=_pick_channel(interaction, channel).id, reply_locale=pick_locale(interaction.locale))
         self.scheduler.notify_changed()
         await self._answer(interaction, reply.text)
 
     @app_commands.command(name=text("cmd.recap_list.name"), description=text("cmd.recap_list.description"))
     async def list(self, interaction: discord.Interaction) -> None:
-        reply = await run_sync(recap.list_recaps, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
+        reply = await run_sync(recap.list_recaps, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
                                reply_locale=pick_locale(interaction.locale))
         await self._answer(interaction, reply.text)
 
@@ -161,7 +177,8 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def pause(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.pause, self.bot.state_db, guild_id=interaction.guild_id, channel_id=(channel or interaction.channel).id,
+        reply = await run_sync(recap.pause, self.bot.state_db, guild_id=_guild_id(interaction),
+                               channel_id=_pick_channel(interaction, channel).id,
                                reply_locale=pick_locale(interaction.locale), now=self._now())
         self.scheduler.notify_changed()
         await self._answer(interaction, reply.text)
@@ -170,8 +187,8 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def resume(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.resume, self.bot.state_db, self.bot.index, guild_id=interaction.guild_id,
-                               channel_id=(channel or interaction.channel).id, reply_locale=pick_locale(interaction.locale),
+        reply = await run_sync(recap.resume, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
+                               channel_id=_pick_channel(interaction, channel).id, reply_locale=pick_locale(interaction.locale),
                                now=self._now())
         self.scheduler.notify_changed()
         await self._answer(interaction, reply.text)
@@ -187,7 +204,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         await interaction.response.send_message(reply.text or None, embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @subscribe.autocomplete("timezone_name")
-    async def complete_timezone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def complete_timezone(self, interaction: discord.Interaction, current: str) -> builtins.list[app_commands.Choice[str]]:
         typed = current.replace(" ", "_").casefold()
         found = [name for name in TIMEZONES if typed in name.casefold()] if typed else ["Europe/Paris", "UTC", "America/Los_Angeles"]
         return [app_commands.Choice(name=name, value=name) for name in found[:25]]
@@ -206,7 +223,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
             return SendResult(429, retry_after=error.retry_after)
         except discord.HTTPException as error:
             return SendResult(error.status, error.code)
-        except (asyncio.TimeoutError, aiohttp.ClientError, OSError):
+        except (TimeoutError, aiohttp.ClientError, OSError):
             return SendResult(None)
         return SendResult(200, message_id=message.id)
 
@@ -215,9 +232,9 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
             log.error("the recap scheduler stopped", exc_info=task.exception())
 
     def _now(self) -> datetime:
-        return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(timezone.utc)
+        return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(UTC)
 
-    def _find_missing_permissions(self, interaction: discord.Interaction, channel: object) -> list[str]:
+    def _find_missing_permissions(self, interaction: discord.Interaction, channel: object) -> builtins.list[str]:
         guild = interaction.guild
         if guild is None or guild.me is None or not isinstance(channel, discord.abc.GuildChannel):
             return []

@@ -233,17 +233,17 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
     _insert(db, "ignored_sentences", [
         {"article": i.article, "sentence": i.sentence, "reason": i.reason} for i in dataset.ignored
     ])
-    db["meta"].insert_all([
+    db.table("meta").insert_all([
         {"key": "coverage_naming", "value": str(coverage.naming)},
         {"key": "coverage_uncited", "value": str(len(coverage.uncited))},
     ])
     _insert(db, "vectors", _encode_rows(events, quotes, sorted(dataset.entities, key=lambda e: e.id)))
-    db["events"].enable_fts(["summary_fr", "summary_en"], tokenize=FTS_TOKENIZER)
-    db["quotes"].enable_fts(["text", "en"], tokenize=FTS_TOKENIZER)
-    db["sources"].enable_fts(["quote"], tokenize=FTS_TOKENIZER)
+    db.table("events").enable_fts(["summary_fr", "summary_en"], tokenize=FTS_TOKENIZER)
+    db.table("quotes").enable_fts(["text", "en"], tokenize=FTS_TOKENIZER)
+    db.table("sources").enable_fts(["quote"], tokenize=FTS_TOKENIZER)
     for table, columns in (("event_entities", ["entity_id"]), ("sources", ["article"]), ("figures", ["measure"]),
                            ("role_spells", ["role"]), ("aliases", ["folded"]), ("events", ["date_start"])):
-        db[table].create_index(columns)
+        db.table(table).create_index(columns)
 
 
 def _lexicon_rows(dataset: Dataset) -> list[dict[str, Any]]:
@@ -307,7 +307,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             raise RuntimeError(f"circular foreign keys among {sorted(pending)}")
         for name in ready:
             columns, pk, foreign_keys = pending.pop(name)
-            db[name].create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(name, columns))
+            db.table(name).create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(name, columns))
 
 
 def _not_null(table: str, columns: dict[str, type]) -> set[str]:
@@ -316,4 +316,4 @@ def _not_null(table: str, columns: dict[str, type]) -> set[str]:
 
 
 def _insert(db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]]) -> None:
-    db[table].insert_all(rows)
+    db.table(table).insert_all(rows)

@@ -49,7 +49,7 @@ def _duplicate_ids(dataset: Dataset) -> Iterator[Problem]:
     for kind, entries in (("entity", dataset.entities), ("event", dataset.events), ("quote", dataset.quotes), ("dispute", dataset.disputes)):
         first: dict[str, Entry] = {}
         for entry in entries:
-            key = entry.id  # type: ignore[attr-defined]
+            key = entry.id
             if key in first:
                 other = first[key]
                 yield _problem(entry, ("id",), f"duplicate {kind} id '{key}' (also at {other.path}:{other.line_of('id')}); rename one")
@@ -128,7 +128,7 @@ def all_passages(dataset: Dataset) -> Iterator[CitedPassage]:
     """Every passage of the data that must be verbatim in its article."""
     for entity in dataset.entities:
         for index, spell in enumerate(entity.roles):
-            at = ("roles", index, "source")
+            at: tuple[str | int, ...] = ("roles", index, "source")
             yield CitedPassage(entity, at + ("quote",), at + ("article",), spell.source.article, spell.source.quote, True)
     for event in dataset.events:
         for index, source in enumerate(event.sources):

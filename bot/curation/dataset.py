@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from .model import ActionKind, Article, Calendar, Dispute, Entity, Entry, Event, Ignored, Lexicon, Quote, RoleKind
 from .problems import DataError, Problem, display_path
@@ -42,7 +43,8 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
     """Read every data file; schema problems are returned, not raised, so all are reported at once."""
     problems: list[Problem] = []
     dataset = Dataset()
-    shown = lambda path: display_path(path, root)  # noqa: E731
+    def shown(path: Path) -> str:
+        return display_path(path, root)
 
     def read(path: Path, required: bool = True) -> Any:
         if not path.exists():
@@ -135,7 +137,7 @@ def _validate(model: type[E], raw: Any, path: str, document: Any, location: tupl
     return item.located(path, raw)
 
 
-def _explain(model: type[BaseModel], raw: Any, detail: dict[str, Any]) -> str:
+def _explain(model: type[BaseModel], raw: Any, detail: ErrorDetails) -> str:
     """Turn one pydantic error into a sentence that names the entry, the field and the fix."""
     loc = [part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
     field_path = ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in loc).replace(".[", "[")

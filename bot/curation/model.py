@@ -6,7 +6,7 @@ are checked afterwards, in `checks.py`, because they need the whole dataset.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -25,7 +25,7 @@ class Entry(BaseModel):
     _path: str = PrivateAttr(default="?")
     _raw: Any = PrivateAttr(default=None)
 
-    def located(self, path: str, raw: Any) -> "Entry":
+    def located(self, path: str, raw: Any) -> Self:
         self._path, self._raw = path, raw
         return self
 

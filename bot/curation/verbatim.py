@@ -26,6 +26,7 @@ def _loosen(text: str) -> str:
 def explain_mismatch(quote: str, text: str) -> str:
     """Why `quote` is not in `text`, with the closest passage so the fix is obvious."""
     alignment = fuzz.partial_ratio_alignment(quote, text, processor=None)
+    assert alignment is not None  # None only below a score_cutoff, and there is none
     passage = text[alignment.dest_start : alignment.dest_end].strip()
     if _loosen(quote) in _loosen(text):
         return f"differs from the article only in apostrophes, quotation marks or dashes; the article writes «{passage}»"

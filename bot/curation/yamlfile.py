@@ -13,14 +13,14 @@ import yaml
 from .problems import DataError, Problem
 
 
-class LocatedDict(dict):
+class LocatedDict(dict[Any, Any]):
     """A mapping from YAML that knows its own line and the line of each key."""
 
     line: int
     key_lines: dict[Any, int]
 
 
-class LocatedList(list):
+class LocatedList(list[Any]):
     """A sequence from YAML that knows its own line and the line of each item."""
 
     line: int
@@ -72,7 +72,7 @@ def load_yaml(path: Path, shown_as: str) -> Any:
     except UnicodeDecodeError as error:
         raise DataError([Problem(shown_as, 1, f"the file is not UTF-8 text ({error.reason}); save it as UTF-8")]) from None
     try:
-        return yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LocatingLoader)  # a SafeLoader subclass: safe
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -9,10 +9,10 @@ import zlib
 from ..answering.index import SagaIndex
 from ..messages import say
 from .kinds import list_candidates
-from .questions import Question
+from .questions import Kind, Question
 
 # The kinds that ask about the event itself (an order question is about four events).
-DAILY_KINDS = ("who", "when", "quote", "figures", "role")
+DAILY_KINDS: tuple[Kind, ...] = ("who", "when", "quote", "figures", "role")
 
 
 def make_daily_question(index: SagaIndex, event_id: str) -> Question | None:

@@ -63,7 +63,7 @@ class Question:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Question":
+    def from_json(cls, text: str) -> Question:
         data: dict[str, Any] = json.loads(text)
         return cls(
             key=data["key"], kind=data["kind"], difficulty=data["difficulty"], prompt=data["prompt"],

@@ -186,6 +186,10 @@ class QuizSession:
         return len(self.questions)
 
     @property
+    def ended(self) -> bool:
+        return self.phase is Phase.ENDED
+
+    @property
     def question(self) -> Question:
         return self.questions[self.number]
 
@@ -261,8 +265,8 @@ class QuizSession:
             return []
         given = self.answers.get(self.number, {})
         counts = [0] * len(self.question.choices)
-        for answer in given.values():
-            counts[answer.choice] += 1
+        for given_answer in given.values():
+            counts[given_answer.choice] += 1
         results = []
         for player in self.players.values():
             answer = given.get(player.member_id)
@@ -293,7 +297,7 @@ class QuizSession:
         if self.phase is Phase.ENDED or not (member_id == self.starter_id or can_manage_messages):
             return StopResult(False)
         steps = self.reveal(now)
-        if self.phase is not Phase.ENDED:
+        if not self.ended:  # reveal() may have ended it
             steps.append(self.end(EndReason.STOPPED, stopped_by=member_id))
         return StopResult(True, tuple(steps))
 
@@ -333,7 +337,7 @@ class QuizSession:
         if self.phase is Phase.ENDED:
             return []
         steps = self.reveal(now)
-        if self.phase is not Phase.ENDED:
+        if not self.ended:  # reveal() may have ended it
             steps.append(self.end(EndReason.RESTART))
         return steps
 

@@ -11,11 +11,12 @@ import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, cast
 
 import sqlite_utils
 
+from ..answering.normalize import Locale
 from ..storage import write_lock
 from .questions import Difficulty, KindChoice, Question
 from .session import Answer, Phase, QuizSession, Rules
@@ -30,22 +31,22 @@ migrations = sqlite_utils.Migrations("sagabot.quiz")
 
 @migrations()
 def create_quiz_tables(db: sqlite_utils.Database) -> None:
-    db["quizzes"].create({
+    db.table("quizzes").create({
         "id": int, "guild_id": str, "channel_id": str, "starter_id": str, "locale": str, "kind": str, "difficulty": str,
         "seed": int, "rules": str, "status": str, "end_reason": str, "number": int, "phase": str, "opened_at": float,
         "revealed_at": float, "started_at": float, "ended_at": float,
     }, pk="id", not_null={"guild_id", "channel_id", "starter_id", "status", "number", "phase", "started_at"})
-    db["quiz_questions"].create({
+    db.table("quiz_questions").create({
         "quiz_id": int, "number": int, "key": str, "kind": str, "difficulty": str, "body": str, "closed_at": float,
     }, pk=("quiz_id", "number"), foreign_keys=[("quiz_id", "quizzes", "id")], not_null={"key", "body"})
     # The primary key is the last guard against a double click counted twice.
-    db["quiz_answers"].create({
+    db.table("quiz_answers").create({
         "quiz_id": int, "number": int, "member_id": str, "member_name": str, "choice": int, "correct": int, "points": int,
         "answered_at": float, "elapsed": float,
     }, pk=("quiz_id", "number", "member_id"), foreign_keys=[("quiz_id", "quizzes", "id")])
-    db["quizzes"].create_index(["guild_id", "started_at"])
-    db["quizzes"].create_index(["status"])
-    db["quiz_answers"].create_index(["member_id"])
+    db.table("quizzes").create_index(["guild_id", "started_at"])
+    db.table("quizzes").create_index(["status"])
+    db.table("quiz_answers").create_index(["member_id"])
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,15 @@ def insert_quiz(db: sqlite_utils.Database, guild_id: str, channel_id: str, start
                 difficulty: Difficulty, seed: int, rules: Rules, questions: list[Question], now: float) -> int:
     """Store a new quiz and its questions; its id."""
     with write_lock(), db.atomic():
-        table = db["quizzes"]
+        table = db.table("quizzes")
         table.insert({
             "guild_id": guild_id, "channel_id": channel_id, "starter_id": starter_id, "locale": locale, "kind": kind,
             "difficulty": difficulty, "seed": seed, "rules": json.dumps(asdict(rules)), "status": "running",
             "number": 0, "phase": Phase.OPEN.value, "opened_at": now, "started_at": now,
         })
+        assert table.last_pk is not None  # set by the insert just above
         quiz_id = int(table.last_pk)
-        db["quiz_questions"].insert_all({
+        db.table("quiz_questions").insert_all({
             "quiz_id": quiz_id, "number": number, "key": question.key, "kind": question.kind,
             "difficulty": question.difficulty, "body": question.to_json(),
         } for number, question in enumerate(questions))
@@ -107,7 +109,7 @@ def insert_answer(db: sqlite_utils.Database, quiz_id: int, answer: Answer) -> bo
     with write_lock():
         try:
             with db.atomic():
-                db["quiz_answers"].insert({"quiz_id": quiz_id, **asdict(answer), "correct": int(answer.correct)})
+                db.table("quiz_answers").insert({"quiz_id": quiz_id, **asdict(answer), "correct": int(answer.correct)})
         except sqlite3.IntegrityError:
             return False
     return True
@@ -117,20 +119,20 @@ def save_progress(db: sqlite_utils.Database, session: QuizSession, closed: list[
     """Store where the quiz is (question, phase, timer), the questions it just closed, its end."""
     with write_lock(), db.atomic():
         for number, closed_at in closed:
-            db["quiz_questions"].update((session.quiz_id, number), {"closed_at": closed_at})
+            db.table("quiz_questions").update((session.quiz_id, number), {"closed_at": closed_at})
         row: dict[str, object] = {"number": session.number, "phase": session.phase.value, "opened_at": session.opened_at,
                                   "revealed_at": session.revealed_at}
         if session.phase is Phase.ENDED:
             row.update(status="ended", end_reason=session.end_reason.value if session.end_reason else None, ended_at=now)
-        db["quizzes"].update(session.quiz_id, row)
+        db.table("quizzes").update(session.quiz_id, row)
 
 
 def load_running_quizzes(db: sqlite_utils.Database) -> list[StoredQuiz]:
     """Every quiz still running, its session rebuilt from its questions and answers."""
     found = []
-    for row in db["quizzes"].rows_where("status = 'running'", order_by="id"):
-        questions = list(db["quiz_questions"].rows_where("quiz_id = ?", [row["id"]], order_by="number"))
-        answers = [_read_answer(answer) for answer in db["quiz_answers"].rows_where("quiz_id = ?", [row["id"]])]
+    for row in db.table("quizzes").rows_where("status = 'running'", order_by="id"):
+        questions = list(db.table("quiz_questions").rows_where("quiz_id = ?", [row["id"]], order_by="number"))
+        answers = [_read_answer(answer) for answer in db.table("quiz_answers").rows_where("quiz_id = ?", [row["id"]])]
         session = QuizSession(row["id"], row["guild_id"], row["channel_id"], row["starter_id"], row["locale"] or "en",
                               [Question.from_json(question["body"]) for question in questions],
                               Rules(**json.loads(row["rules"])) if row["rules"] else Rules())
@@ -154,7 +156,7 @@ def find_period_start(period: Period, now: float) -> float | None:
     """The first second of this calendar week (Monday) or month, in UTC; None for all time."""
     if period == "all":
         return None
-    moment = datetime.fromtimestamp(now, tz=timezone.utc)
+    moment = datetime.fromtimestamp(now, tz=UTC)
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     start = day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
     return start.timestamp()
@@ -246,7 +248,7 @@ def _read_answer(row: dict[str, Any]) -> Answer:
                   row["answered_at"], row["elapsed"])
 
 
-def read_quiz_locale(db: sqlite_utils.Database, quiz_id: int, default: str = "en") -> str:
+def read_quiz_locale(db: sqlite_utils.Database, quiz_id: int, default: Locale = "en") -> Locale:
     """The language a quiz's public messages are in (the server's, when it started)."""
     row = db.execute("select locale from quizzes where id = ?", [quiz_id]).fetchone()
-    return row[0] if row else default
+    return cast(Locale, row[0]) if row else default  # stored by start_quiz from a Locale

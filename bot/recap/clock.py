@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -28,7 +28,7 @@ class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -48,7 +48,7 @@ class ManualClock:
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
         self._epoch = self._now
 
     def now(self) -> datetime:
@@ -67,7 +67,7 @@ class ManualClock:
 
     def advance_to(self, moment: datetime) -> None:
         """Move the clock forward to `moment` (never back)."""
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
         if moment > self._now:
             self._now = moment
 

@@ -145,7 +145,7 @@ def preview(db: sqlite_utils.Database | None, index: SagaIndex, *, reply_locale:
             return RecapReply(False, say("recap.error.no_events_day", reply_locale, day=phrase_day(day, reply_locale)))
         return RecapReply(True, say("recap.preview.header", reply_locale), post=post)
     subscription = get_subscription(db, channel_id, guild_id) if db is not None and channel_id is not None else None
-    if subscription is not None:
+    if subscription is not None and db is not None:
         return _preview_subscription(db, index, subscription, reply_locale, now)
     chosen = (mode or REPLAY).strip().lower()
     if chosen not in MODES:

@@ -11,6 +11,7 @@ dated "between Sunday 19 and Monday 20" is never put on either day.
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -47,7 +48,7 @@ def list_day_events(index: SagaIndex, day: date) -> list[Event]:
 
 def plan_replay(index: SagaIndex) -> list[ReplayStep]:
     """The replay's posts, from the saga's first day to its last dated day."""
-    cached = index.cache.get("recap:replay_plan")
+    cached: list[ReplayStep] | None = index.cache.get("recap:replay_plan")
     if cached is not None:
         return cached
     dated = [event.date.iso[:10] for event in index.events if event.date.precision in ("day", "minute")]
@@ -134,7 +135,7 @@ def compose_anniversary_post(index: SagaIndex, locale: Locale, today: date) -> P
                 (saga_day.isoformat(),))
 
 
-def compose_digest_post(index: SagaIndex, locale: Locale, seen: set[str] | frozenset[str], today: date) -> Post | None:
+def compose_digest_post(index: SagaIndex, locale: Locale, seen: AbstractSet[str], today: date) -> Post | None:
     """The events not yet posted to this subscription, or None when nothing is new."""
     events = [event for event in index.events if event.id not in seen]
     if not events:
@@ -154,7 +155,7 @@ def compose_day_post(index: SagaIndex, locale: Locale, day: date) -> Post | None
 
 
 def compose_next_post(index: SagaIndex, mode: str, locale: Locale, today: date, replay_day: str | None = None,
-                      seen: set[str] | frozenset[str] = frozenset()) -> Post | None:
+                      seen: AbstractSet[str] = frozenset()) -> Post | None:
     """The post a subscription in `mode` makes on local day `today` (None: nothing to post)."""
     if mode == REPLAY:
         return compose_replay_post(index, locale, replay_day)

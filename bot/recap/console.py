@@ -17,8 +17,8 @@ import random
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypedDict
 
 from ..answering.answers import serialise_event
 from ..answering.index import SagaIndex
@@ -63,7 +63,16 @@ def parse_now(text: str) -> datetime | None:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc) if moment.tzinfo else None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+class _Place(TypedDict):
+    """Where a console command acts, as the keyword arguments of `commands`."""
+
+    guild_id: int
+    channel_id: int
+    reply_locale: Locale
+    label: commands.ChannelLabel
 
 
 class RecapConsole:
@@ -71,7 +80,7 @@ class RecapConsole:
 
     def __init__(self, index: SagaIndex, now: datetime | None = None) -> None:
         self.index = index
-        self.clock = ManualClock(now or datetime.now(timezone.utc))
+        self.clock = ManualClock(now or datetime.now(UTC))
         self.db = open_state(":memory:", [MIGRATIONS])
         self.scheduler = RecapScheduler(self.db, index, self.clock, Pacer(self.clock), RetryPolicy(rng=random.Random(0)))
 
@@ -94,7 +103,7 @@ class RecapConsole:
             self._move_clock(moment)
         now = self.clock.now()
         channel = _read_int(parsed.options.get("channel"), CONSOLE_CHANNEL)
-        place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
+        place: _Place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
         if parsed.action == "preview":
             reply = commands.preview(self.db, self.index, reply_locale=locale, now=now,
                                      day_text=parsed.options.get("day") or parsed.text or None, channel_id=channel,

@@ -220,7 +220,7 @@ async def transmit(send: Send, attempt: Attempt, pacer: Pacer, policy: RetryPoli
             return Outcome("sent", tries, message_id=result.message_id)
         # Refused for sure this time; but an earlier try that got no clear answer may have
         # posted, and then the post must never be tried again: uncertain, not failed.
-        refused = "uncertain" if maybe_posted else "failed"
+        refused: Literal["uncertain", "failed"] = "uncertain" if maybe_posted else "failed"
         if verdict.kind == "disable":
             log.warning("recap: channel %s refused a post (%s): subscription disabled", record.channel_id, result.status)
             return Outcome(refused, tries, f"HTTP {result.status}", disable_reason=verdict.reason)
@@ -248,7 +248,7 @@ async def transmit(send: Send, attempt: Attempt, pacer: Pacer, policy: RetryPoli
 async def _call(send: Send, record: DeliveryRecord, post: Post, policy: RetryPolicy) -> SendResult:
     try:
         return await asyncio.wait_for(send(record.channel_id, post, record.nonce), timeout=policy.send_timeout)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         return SendResult(None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..answering.normalize import Locale
 from ..answering.phrasing import phrase_day
 from ..messages import say
 from .posts import Post, PostLine, join_actor_names
@@ -30,7 +31,7 @@ class PostText:
     omitted: int = 0
 
 
-def format_line(line: PostLine, locale: str) -> str:
+def format_line(line: PostLine, locale: Locale) -> str:
     """'• **vers 12 h 30 (heure du Pacifique)** — OpenAI board : … [source : 002 Business Insider]'."""
     when = say("recap.line.when", locale, when=line.when) if line.when else ""
     actors = "" if line.names_actors or not line.actors else say("recap.line.actors", locale, actors=join_actor_names(line, locale))

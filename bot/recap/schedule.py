@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-UTC = timezone.utc
 DEFAULT_TIME = time(9, 0)
 DEFAULT_TIMEZONE = "Europe/Paris"
 # An anniversary comes once a year: look a little over a year ahead (or back) for the next one.

@@ -195,9 +195,10 @@ class RecapScheduler:
             attempt, report, fresh = await run_sync(self._prepare, item, self.clock.now())
             self._remember(sub.id, fresh)
             if attempt is None:
+                assert report is not None  # _prepare reports whenever it makes no attempt
                 return report
             return await self._resend(attempt, send)
-        except Exception:  # noqa: BLE001 - one broken subscription must not stop the others
+        except Exception:  # one broken subscription must not stop the others
             log.exception("recap: subscription %s (channel %s) failed", sub.id, sub.channel_id)
             self._held[sub.id] = self.clock.now() + ERROR_PAUSE
             self._due.pop(sub.id, None)
@@ -207,7 +208,7 @@ class RecapScheduler:
         record = attempt.record
         try:
             outcome = await transmit(send, attempt, self.pacer, self.policy, self.clock)
-        except Exception as error:  # noqa: BLE001 - a bug in `send` may have posted: never resend
+        except Exception as error:  # a bug in `send` may have posted: never resend
             log.exception("recap: sending %s to channel %s raised", record.key, record.channel_id)
             outcome = Outcome("uncertain", 1, f"send raised {type(error).__name__}")
         fresh = await run_sync(self._settle, attempt, outcome, self.clock.now())

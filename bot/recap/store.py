@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from ..answering.normalize import Locale
 from ..storage import write_lock
 from .schedule import format_time_of_day, load_timezone
 
@@ -89,6 +90,10 @@ def create_recap_tables(db: sqlite_utils.Database) -> None:
     db.execute("create index recap_deliveries_status on recap_deliveries (status)")
 
 
+# datetime.time, for annotations inside Subscription, whose `time` field hides the name there.
+TimeOfDay = time
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: int
@@ -97,7 +102,7 @@ class Subscription:
     time: str
     timezone: str
     mode: str
-    locale: str
+    locale: Locale
     paused: bool
     disabled_reason: str | None
     # the last saga day a replay has told (ISO), None before the first post
@@ -115,7 +120,7 @@ class Subscription:
         return not self.paused and self.disabled_reason is None
 
     @property
-    def at(self) -> time:
+    def at(self) -> TimeOfDay:
         hour, minute = self.time.split(":")
         return time(int(hour), int(minute))
 
@@ -144,16 +149,21 @@ class DeliveryRecord:
 
 def format_instant(moment: datetime) -> str:
     """How instants are stored: ISO 8601 in UTC."""
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def read_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _read_required_instant(text: str) -> datetime:
+    """An instant of a `not null` column."""
+    return datetime.fromisoformat(text)
+
+
 @serialise_access
 def save_subscription(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, at: time, timezone_name: str, mode: str,
-                      locale: str, now: datetime, created_by: int | None = None,
+                      locale: Locale, now: datetime, created_by: int | None = None,
                       seen_event_ids: Iterable[str] = ()) -> tuple[Subscription, bool]:
     """Subscribe `channel_id`, or change its subscription (one per channel). Returns it and
     whether it is new. It posts next at its time after `now`; a new digest starts from
@@ -174,16 +184,16 @@ def save_subscription(db: sqlite_utils.Database, *, guild_id: int, channel_id: i
             db.execute("delete from recap_subscriptions where id = ?", [row[0]])
             row = None
         if row is None:
-            table = db["recap_subscriptions"]
+            table = db.table("recap_subscriptions")
             table.insert({**values, "channel_id": channel_id, "created_by": created_by, "created_at": stamp})
             subscription_id = table.last_rowid
         else:
             # Same mode, new time or place: it keeps its progress (the replay's day, the digest's seen events).
             subscription_id = row[0]
-            db["recap_subscriptions"].update(subscription_id, {name: value for name, value in values.items()
-                                                               if name not in ("replay_day", "last_key", "last_posted_at")})
-        db["recap_seen"].insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in seen_event_ids),
-                                    ignore=True)
+            db.table("recap_subscriptions").update(subscription_id, {name: value for name, value in values.items()
+                                                                     if name not in ("replay_day", "last_key", "last_posted_at")})
+        db.table("recap_seen").insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in seen_event_ids),
+                                          ignore=True)
     subscription = get_subscription(db, channel_id)
     assert subscription is not None
     return subscription, created
@@ -192,7 +202,7 @@ def save_subscription(db: sqlite_utils.Database, *, guild_id: int, channel_id: i
 @serialise_access
 def get_subscription(db: sqlite_utils.Database, channel_id: int, guild_id: int | None = None) -> Subscription | None:
     """The subscription of a channel (of that guild, when given)."""
-    rows = list(db["recap_subscriptions"].rows_where("channel_id = ?", [channel_id]))
+    rows = list(db.table("recap_subscriptions").rows_where("channel_id = ?", [channel_id]))
     if not rows or (guild_id is not None and rows[0]["guild_id"] != guild_id):
         return None
     return _read_subscription(rows[0])
@@ -200,7 +210,7 @@ def get_subscription(db: sqlite_utils.Database, channel_id: int, guild_id: int |
 
 @serialise_access
 def get_subscription_by_id(db: sqlite_utils.Database, subscription_id: int) -> Subscription | None:
-    rows = list(db["recap_subscriptions"].rows_where("id = ?", [subscription_id]))
+    rows = list(db.table("recap_subscriptions").rows_where("id = ?", [subscription_id]))
     return _read_subscription(rows[0]) if rows else None
 
 
@@ -208,7 +218,7 @@ def get_subscription_by_id(db: sqlite_utils.Database, subscription_id: int) -> S
 def list_subscriptions(db: sqlite_utils.Database, guild_id: int | None = None) -> list[Subscription]:
     """Every subscription (of one guild), by channel."""
     where, params = ("guild_id = ?", [guild_id]) if guild_id is not None else (None, [])
-    return [_read_subscription(row) for row in db["recap_subscriptions"].rows_where(where, params, order_by="channel_id")]
+    return [_read_subscription(row) for row in db.table("recap_subscriptions").rows_where(where, params, order_by="channel_id")]
 
 
 @serialise_access
@@ -227,7 +237,7 @@ def update_subscription(db: sqlite_utils.Database, subscription_id: int, now: da
     with db.atomic():
         if db.execute("select 1 from recap_subscriptions where id = ?", [subscription_id]).fetchone() is None:
             return None
-        db["recap_subscriptions"].update(subscription_id, values)
+        db.table("recap_subscriptions").update(subscription_id, values)
     return get_subscription_by_id(db, subscription_id)
 
 
@@ -302,27 +312,27 @@ def advance_subscription(db: sqlite_utils.Database, subscription_id: int, *, han
             db.execute("delete from recap_seen where subscription_id = ?", [subscription_id])
             db.execute("delete from recap_subscriptions where id = ?", [subscription_id])
             return
-        changes: dict[str, Any] = {"handled_until": format_instant(max(read_instant(row[0]), handled_until)), "updated_at": stamp}
+        changes: dict[str, Any] = {"handled_until": format_instant(max(_read_required_instant(row[0]), handled_until)), "updated_at": stamp}
         if posted:
             changes["last_key"] = key
             if sent:
                 changes["last_posted_at"] = stamp
             if replay_day:
                 changes["replay_day"] = replay_day
-            db["recap_seen"].insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in event_ids),
-                                        ignore=True)
+            db.table("recap_seen").insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in event_ids),
+                                              ignore=True)
         if disable_reason:
             changes["disabled_reason"] = disable_reason
-        db["recap_subscriptions"].update(subscription_id, changes)
+        db.table("recap_subscriptions").update(subscription_id, changes)
 
 
 def _read_subscription(row: dict[str, Any]) -> Subscription:
     return Subscription(
         id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"], time=row["time"], timezone=row["timezone"],
         mode=row["mode"], locale=row["locale"], paused=bool(row["paused"]), disabled_reason=row["disabled_reason"],
-        replay_day=row["replay_day"], handled_until=read_instant(row["handled_until"]), last_key=row["last_key"],
+        replay_day=row["replay_day"], handled_until=_read_required_instant(row["handled_until"]), last_key=row["last_key"],
         last_posted_at=read_instant(row["last_posted_at"]), created_by=row["created_by"],
-        created_at=read_instant(row["created_at"]), updated_at=read_instant(row["updated_at"]),
+        created_at=_read_required_instant(row["created_at"]), updated_at=_read_required_instant(row["updated_at"]),
     )
 
 

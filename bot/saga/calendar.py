@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -83,6 +84,11 @@ def shipped_calendar() -> SagaCalendar:
     from ..settings import Settings
 
     return read_calendar_file(Settings.from_environment().data_dir)
+
+
+if TYPE_CHECKING:  # what __getattr__ below gives, declared for type checkers only
+    ANCHOR: date
+    SAGA_DAYS: tuple[date, ...]
 
 
 def __getattr__(name: str) -> object:

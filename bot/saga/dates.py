@@ -96,7 +96,7 @@ def parse_date(value: Any) -> SagaDate:
         latest = parse_point(value["latest"]) if value.get("latest") is not None else None
         if earliest is None and latest is None:
             raise DateFormatError(f"a date range needs 'earliest', 'latest' or both: {EXAMPLES}")
-        if earliest and latest and earliest.start > latest.end:
+        if earliest and latest and earliest.start and latest.end and earliest.start > latest.end:
             raise DateFormatError(f"the range is impossible: earliest {earliest.iso} comes after latest {latest.iso}")
         iso = "/".join(bound.iso if bound else ".." for bound in (earliest, latest))
         return SagaDate(iso, "range", earliest.start if earliest else None, latest.end if latest else None)

@@ -58,7 +58,8 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 
 def encode_one(text: str) -> Vector:
-    return encode([text])[0]
+    row: Vector = encode([text])[0]
+    return row
 
 
 def pack(vector: Vector) -> bytes:
@@ -76,4 +77,5 @@ def unpack_all(blobs: Sequence[bytes]) -> npt.NDArray[np.float32]:
 def _normalise(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32)
+    normalised: npt.NDArray[np.float32] = (matrix / norms).astype(np.float32)
+    return normalised

@@ -6,6 +6,7 @@ import random
 from functools import partial
 
 from ...answering.index import Event, Figure, SagaIndex
+from ...answering.normalize import Locale
 from ...answering.phrasing import phrase_date, phrase_figure, phrase_number
 from ...messages import say
 from ..eligibility import is_settled, measure_obscurity
@@ -71,7 +72,7 @@ def _make(index: SagaIndex, event: Event, figure: Figure, texts: dict[str, str],
     def number(value: float) -> Choice:
         return Choice(f"{value:.0f}" if float(value).is_integer() else f"{value}", figure.unit, {locale: phrase_number(value, locale) for locale in ("fr", "en")})
 
-    def explain(locale: str) -> str:
+    def explain(locale: Locale) -> str:
         lines = explain_event(index, event, locale, passage=None)[:1]
         lines.append(say("quiz.explain.figure", locale, figure=phrase_figure(figure, locale)))
         lines.append(phrase_passage(index, figure.article, figure.quote, locale))

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Literal
 
 from ...answering.index import Event, SagaIndex
+from ...answering.normalize import Locale
 from ...answering.phrasing import phrase_date
 from ...messages import say
 from ..eligibility import is_settled, measure_obscurity, names_a_date, overlap
@@ -73,7 +74,7 @@ def _make(index: SagaIndex, asked: Event, direction: Direction, other_sets: list
     def summary(event: Event) -> Choice:
         return Choice(event.id, "event", {"fr": event.summary["fr"], "en": event.summary["en"]})
 
-    def explain(locale: str) -> str:
+    def explain(locale: Locale) -> str:
         lines = [say("quiz.explain.order", locale, rank=rank, date=phrase_date(event.date, locale, event.approximate),
                      summary=event.summary[locale]) for rank, event in enumerate(ordered, start=1)]
         if asked.sources:  # the asked event's own words, as every reveal gives them

@@ -8,7 +8,7 @@ from functools import partial
 from rapidfuzz import fuzz
 
 from ...answering.index import Entity, Quote, SagaIndex
-from ...answering.normalize import split_words
+from ...answering.normalize import Locale, split_words
 from ...messages import say
 from ..eligibility import are_related, classify_entity, is_settled, list_class_members, measure_obscurity, overlap
 from ..explain import explain_event, phrase_passage, word_both
@@ -67,11 +67,11 @@ def _make(index: SagaIndex, quote: Quote, speaker: Entity, ranked: list[Entity],
     def name(entity: Entity) -> Choice:
         return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.names.get("fr", entity.name), "en": entity.name})
 
-    def ask(locale: str) -> str:
+    def ask(locale: Locale) -> str:
         text = say("quiz.ask.quote", locale, text=quote.text)
         return text + "\n" + say("translation", locale, text=f"“{quote.en}”") if locale == "en" and quote.en else text
 
-    def explain(locale: str) -> str:
+    def explain(locale: Locale) -> str:
         lines = [phrase_passage(index, quote.article, quote.text, locale)]
         event = index.events_by_id.get(quote.event_id or "")
         if event is not None:

@@ -6,6 +6,7 @@ import random
 from functools import partial
 
 from ...answering.index import SagaIndex
+from ...answering.normalize import Locale
 from ...answering.phrasing import phrase_moment, phrase_role
 from ...answering.tenures import STAND_INS, find_holders
 from ...messages import say
@@ -88,12 +89,13 @@ def _make(index: SagaIndex, tenure: Tenure, day: str, among: bool, ranked: list[
     def name(entity_id: str) -> Choice:
         return Choice(entity_id, "person", {"fr": index.name(entity_id, "fr"), "en": index.name(entity_id, "en")})
 
-    def ask(locale: str) -> str:
+    def ask(locale: Locale) -> str:
         return say("quiz.ask.role_among" if among else "quiz.ask.role", locale,
                    role=phrase_role(index, tenure.role, tenure.of_entity, locale), moment=phrase_moment(parse_point(day), locale))
 
-    def explain(locale: str) -> str:
-        held = say("quiz.explain.role", locale, name=index.name(tenure.entity_id, locale), role=phrase_role(index, tenure.role, tenure.of_entity, locale))
+    def explain(locale: Locale) -> str:
+        held = say("quiz.explain.role", locale, name=index.name(tenure.entity_id, locale),
+                   role=phrase_role(index, tenure.role, tenure.of_entity, locale))
         return held + "\n" + phrase_passage(index, tenure.source_article, tenure.source_quote, locale)
 
     wrong = [name(entity_id) for entity_id in pick_by_closeness(rng, ranked, difficulty)]
