@@ -174,3 +174,19 @@ def test_run_without_token_starts_the_console_and_says_how_to_connect(saga_db_pa
     assert result.returncode == 0, result.stderr
     assert "DISCORD_TOKEN" in result.stderr
     assert "conseil d'administration d'OpenAI" in result.stdout
+
+
+@pytest.mark.parametrize(("line", "locale", "names"), [
+    ("/aide", "fr", ("/qui", "/chronologie", "/quiz", "/récap", "/aide")),
+    ("/help", "en", ("/who", "/timeline", "/quiz", "/recap", "/help")),
+])
+def test_help_in_either_language_lists_every_command(index: SagaIndex, line: str, locale: str, names: tuple[str, ...]) -> None:
+    reply = handle_line(index, line)
+    assert reply["ok"] and reply["locale"] == locale
+    for name in names:
+        assert name in reply["text"]
+
+
+def test_at_least_stays_at_least_in_english(index: SagaIndex) -> None:
+    reply = handle_line(index, "/ask how much did microsoft invest in openai?")
+    assert "at least 10 billion" in reply["text"] and "more than 10 billion" not in reply["text"]
