@@ -60,15 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "shell":
         from .console import run_shell
 
+        moment = None
         if args.now:
-            from .recap.console import configure_console, parse_now
+            from .recap.console import parse_now
 
             moment = parse_now(args.now)
             if moment is None:
                 print(f"--now wants an ISO date and time with its offset, e.g. 2024-11-17T08:59+01:00; got {args.now!r}", file=sys.stderr)
                 return 2
-            configure_console(moment)
-        return run_shell(settings, args.lines, as_json=args.json, locale=args.locale)
+        return run_shell(settings, args.lines, as_json=args.json, locale=args.locale, now=moment)
     return 2
 
 

@@ -10,36 +10,33 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .answering import engine
 from .answering.answers import Answer, serialise_answer
 from .answering.index import SagaIndex, load_index
 from .answering.normalize import FALLBACK_LOCALE, Locale
 from .answering.replies import render
 from .curation.checks import fold
-from .messages import command_name, say
+from .commands import BY_NAME, COMMANDS, QUESTION_COMMANDS, Command
+from .envelope import guard_line, make_envelope
+from .messages import say
 from .settings import Settings
 
-# The option names of each command, as the Discord slash commands will name them.
+if TYPE_CHECKING:  # both open a state database: imported only when a quiz or recap line comes
+    from .quiz.console import ConsoleQuiz
+    from .recap.console import RecapConsole
+
+# The option names of each question command, as its declaration (and so Discord) names them.
 OPTIONS: dict[str, tuple[str, ...]] = {
-    "who": ("description",),
-    "when": ("description",),
-    "what": ("entity", "name"),
-    "timeline": ("day", "entity"),
-    "role": ("role", "date"),
-    "quote": ("words", "person"),
-    "source": ("event",),
-    "ask": ("question",),
-    "help": (),
+    command.name: tuple(name for option in command.options for name in option.names) for command in QUESTION_COMMANDS
 }
 EXIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 # A command typed by its French name, as Discord shows it to French members (`/aide`, `/qui`,
 # `/récap`): the catalogue's `cmd.<command>.name`, with or without accents.
-FRENCH_NAMES = {fold(command_name(command, "fr")): command
-                for command in (*engine.COMMANDS, "quiz", "recap") if fold(command_name(command, "fr")) != command}
+FRENCH_NAMES = {fold(command.title("fr")): command.name for command in COMMANDS if fold(command.title("fr")) != command.name}
 
 
 @dataclass(frozen=True)
@@ -77,34 +74,23 @@ def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> An
     parsed = parse_line(line)
     if not line.strip():
         return Answer("ask", "error", locale or FALLBACK_LOCALE, ok=False, reason="error.empty")
-    handler = _HANDLERS.get(parsed.command)
+    declared = BY_NAME.get(parsed.command)
+    handler = declared.handler if declared is not None else None
     locale = locale or parsed.locale
-    if handler is None:
-        commands = ", ".join(f"/{name}" for name in engine.COMMANDS)
+    if declared is None or handler is None:
+        commands = ", ".join(f"/{command.name}" for command in COMMANDS)
         return Answer(parsed.command, "error", locale or _guess(parsed.text), ok=False, reason="error.unknown_command",
                       detail={"command": f"/{parsed.command}", "commands": commands})
-    return handler(index, parsed, locale)
+    return handler(index, _read_values(declared, parsed), locale)
 
 
 def handle_line(index: SagaIndex, line: str, locale: Locale | None = None) -> dict[str, Any]:
-    """One line in, one JSON object out (the contract of `python -m bot shell --json`)."""
-    if parse_line(line).command == "recap":
-        # Daily recaps keep a session (state database, simulated clock): see bot.recap.console.
-        from .recap.console import handle_recap_line
-
-        return handle_recap_line(index, line, locale)
-    try:
+    """One question line in, one JSON object out (the contract of `python -m bot shell --json`)."""
+    def reply() -> dict[str, Any]:
         answer = answer_line(index, line, locale)
-    except Exception as error:  # noqa: BLE001 - a member's line must never end in a traceback
-        print(f"sagabot: internal error on {line!r}: {error!r}", file=sys.stderr)
-        answer = Answer(parse_line(line).command, "error", locale or FALLBACK_LOCALE, ok=False, reason="error.internal")
-    return {
-        "command": answer.command,
-        "ok": answer.ok,
-        "locale": answer.locale,
-        "text": render(index, answer),
-        "answer": serialise_answer(index, answer),
-    }
+        return make_envelope(answer.command, answer.ok, answer.locale, render(index, answer), serialise_answer(index, answer))
+
+    return guard_line(parse_line(line).command, line, locale or FALLBACK_LOCALE, reply)
 
 
 def open_index(settings: Settings, err: TextIO, ensure: bool = True) -> SagaIndex | None:
@@ -132,17 +118,31 @@ class ShellSession:
     settings: Settings
     index: SagaIndex
     locale: Locale | None = None
-    quiz: Any = None
+    # the simulated time recaps start from (`--now`), else the clock's
+    now: datetime | None = None
+    quiz: ConsoleQuiz | None = None
+    recap: RecapConsole | None = None
 
     def reply(self, line: str) -> dict[str, Any]:
-        if parse_line(line).command == "quiz" or (self.quiz is not None and self._is_quiz(line)):
-            return self._reply_quiz(line)
+        command = parse_line(line).command
+        if command == "recap":
+            return guard_line("recap", line, self.locale or FALLBACK_LOCALE, lambda: self._reply_recap(line))
+        if command == "quiz" or (self.quiz is not None and self._is_quiz(line)):
+            return guard_line("quiz", line, self.locale or FALLBACK_LOCALE, lambda: self._reply_quiz(line))
         return handle_line(self.index, line, self.locale)
+
+    def _reply_recap(self, line: str) -> dict[str, Any]:
+        from .recap.console import RecapConsole
+
+        if self.recap is None:
+            # Recaps keep a session of their own: a state database in memory and a simulated clock.
+            self.recap = RecapConsole(self.index, self.now)
+        return self.recap.handle(line, self.locale)
 
     def _is_quiz(self, line: str) -> bool:
         from .quiz.console import is_quiz_line
 
-        return is_quiz_line(self.quiz, line)
+        return self.quiz is not None and is_quiz_line(self.quiz, line)
 
     def _reply_quiz(self, line: str) -> dict[str, Any]:
         from .quiz import store
@@ -153,19 +153,18 @@ class ShellSession:
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
-        empty: dict[str, Any] = {"kind": "quiz", "people": [], "date": None, "figures": [], "events": []}
-        return {"command": "quiz", "ok": True, "locale": self.quiz.locale, "text": text, "answer": empty}
+        return make_envelope("quiz", True, self.quiz.locale, text, kind="quiz")
 
 
 def run_shell(settings: Settings, lines: list[str] | None = None, as_json: bool = False, locale: Locale | None = None,
               stdin: TextIO | None = None, out: TextIO | None = None, err: TextIO | None = None, hint: str | None = None,
-              ensure: bool = True) -> int:
+              ensure: bool = True, now: datetime | None = None) -> int:
     """Answer the `-c` lines, or the lines of standard input, or an interactive prompt."""
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     index = open_index(settings, err, ensure)
     if index is None:
         return 1
-    session = ShellSession(settings, index, locale)
+    session = ShellSession(settings, index, locale, now)
     interactive = lines is None and stdin.isatty() and not as_json
     if interactive:
         return _prompt(session, out, hint)
@@ -211,24 +210,14 @@ def _guess(text: str) -> Locale:
     return detect_locale(text) if text else FALLBACK_LOCALE
 
 
-def _pick_text(parsed: Line, *names: str) -> str:
-    """The command's main argument: its named option, or the free text."""
-    for name in names:
-        if parsed.options.get(name):
-            return parsed.options[name]
-    return parsed.text
-
-
-_Handler = Callable[[SagaIndex, Line, "Locale | None"], Answer]
-_HANDLERS: dict[str, _Handler] = {
-    "who": lambda index, line, locale: engine.who(index, _pick_text(line, "description"), locale),
-    "when": lambda index, line, locale: engine.when(index, _pick_text(line, "description"), locale),
-    "what": lambda index, line, locale: engine.what(index, _pick_text(line, "entity", "name"), locale),
-    "timeline": lambda index, line, locale: engine.timeline(index, line.text, locale, day=line.options.get("day"),
-                                                            entity=line.options.get("entity")),
-    "role": lambda index, line, locale: engine.role(index, _pick_text(line, "role"), locale, date=line.options.get("date")),
-    "quote": lambda index, line, locale: engine.quote(index, _pick_text(line, "words", "person"), locale),
-    "source": lambda index, line, locale: engine.source(index, _pick_text(line, "event"), locale),
-    "ask": lambda index, line, locale: engine.ask(index, _pick_text(line, "question"), locale),
-    "help": lambda index, line, locale: engine.help_answer(locale or _guess(line.text)),
-}
+def _read_values(command: Command, parsed: Line) -> dict[str, str]:
+    """The option values of a line by the declaration's names: a named option (or one of its
+    console aliases), else the free text for the command's main option."""
+    values = {"": parsed.text}
+    for option in command.options:
+        typed = next((parsed.options[name] for name in option.names if parsed.options.get(name)), None)
+        if typed is None and option.name == command.main:
+            typed = parsed.text
+        if typed is not None:
+            values[option.name] = typed
+    return values

@@ -457,7 +457,3 @@ MESSAGES.update({
                            "en": "Quiz: /quiz start [questions 5–20] [easy|medium|hard] [who|when|quote|role|figures|order|mixed]; then a choice's number (--user NAME to play as another member); /quiz next; /quiz stop; /quiz leaderboard [all|month|week]; /quiz stats [member]."},
 })
 
-
-def command_name(command: str, locale: str) -> str:
-    """A command's name as members see it in `locale` (`/aide` for help in French)."""
-    return MESSAGES[f"cmd.{command}.name"][locale]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from discord import Locale, app_commands
 
+from .commands import Option
 from .messages import say
 
 if TYPE_CHECKING:  # the answering package is heavy to import; only its type is needed here
@@ -34,3 +35,8 @@ class CatalogueTranslator(app_commands.Translator):
         if key is None or locale not in FRENCH:
             return None
         return say(key, "fr")
+
+
+def make_choices(option: Option) -> list[app_commands.Choice[str]]:
+    """A declared option's choices as Discord shows them."""
+    return [app_commands.Choice(name=choice, value=choice) for choice in option.choices]

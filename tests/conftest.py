@@ -2,6 +2,8 @@
 and a tiny valid data set that tests break one way at a time."""
 from __future__ import annotations
 
+import hashlib
+
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +59,7 @@ TINY_ARTICLE = "Le conseil d’administration a renvoyé Sam Altman le vendredi 
 TINY_FILES = {
     "articles.yaml": """\
 - seed: 900_tiny.txt
+  sha256: TINY_SHA256
   outlet: Test
   outlet_basis: "made for the tests"
   language: fr
@@ -134,6 +137,19 @@ span: {earliest: "2023-11-17", latest: "2023-11-30"}
 weekend: {earliest: "2023-11-18", latest: "2023-11-19"}
 """,
 }
+# The tiny article's checksum, as articles.yaml records it for every seed.
+TINY_FILES["articles.yaml"] = TINY_FILES["articles.yaml"].replace(
+    "TINY_SHA256", hashlib.sha256(TINY_ARTICLE.encode("utf-8")).hexdigest())
+
+
+def append_to_seed(settings: Settings, seed: str, sentence: str) -> None:
+    """Add a sentence to an article as a maintainer would: the text and its recorded checksum."""
+    path = settings.seeds_dir / seed
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(path.read_text(encoding="utf-8") + sentence, encoding="utf-8")
+    articles = settings.data_dir / "articles.yaml"
+    articles.write_text(articles.read_text(encoding="utf-8").replace(old, hashlib.sha256(path.read_bytes()).hexdigest()),
+                        encoding="utf-8")
 
 
 @pytest.fixture

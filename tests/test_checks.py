@@ -8,6 +8,8 @@ from bot.curation.commands import run_build, run_check
 from bot.curation.dataset import load_dataset
 from bot.settings import Settings
 
+from .conftest import append_to_seed
+
 EVENTS = "data/events/1.yaml"
 ENTITIES = "data/entities.yaml"
 CALENDAR = "data/calendar.yaml"
@@ -108,16 +110,21 @@ def test_build_refuses_bad_data_and_writes_nothing(tiny: Settings) -> None:
     assert list(tiny.root.glob("*.tmp")) == []
 
 
-def test_uncited_sentence_fails_the_check(tiny: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_edited_seed_fails_the_check(tiny: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     seed = tiny.seeds_dir / "900_tiny.txt"
-    seed.write_text(seed.read_text(encoding="utf-8") + "Nadella a aussi parlé à OpenAI.\n", encoding="utf-8")
+    seed.write_text(seed.read_text(encoding="utf-8").replace("lundi", "mardi"), encoding="utf-8")
+    assert run_check(tiny) == 1
+    assert "seeds/900_tiny.txt is not the article curated here (its sha256 differs)" in capsys.readouterr().out
+
+
+def test_uncited_sentence_fails_the_check(tiny: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    append_to_seed(tiny, "900_tiny.txt", "Nadella a aussi parlé à OpenAI.\n")
     assert run_check(tiny) == 1
     assert "seeds/900_tiny.txt:3: names openai, satya-nadella but no event or quote cites «Nadella a aussi parlé à OpenAI.»" in capsys.readouterr().out
 
 
 def test_ignored_sentence_with_reason_passes(tiny: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    seed = tiny.seeds_dir / "900_tiny.txt"
-    seed.write_text(seed.read_text(encoding="utf-8") + "Nadella a aussi parlé à OpenAI.\n", encoding="utf-8")
+    append_to_seed(tiny, "900_tiny.txt", "Nadella a aussi parlé à OpenAI.\n")
     (tiny.data_dir / "ignored.yaml").write_text(
         '- article: 900_tiny.txt\n  sentence: "Nadella a aussi parlé à OpenAI."\n  reason: "test"\n', encoding="utf-8"
     )

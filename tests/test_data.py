@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
 
 import pytest
 
@@ -45,14 +46,18 @@ def test_every_quote_is_verbatim_in_its_article(dataset: Dataset) -> None:
         assert quote.en.strip(), quote.id
 
 
-def test_seeds_are_byte_identical_to_the_shared_copy(project: Settings) -> None:
+def test_seeds_are_the_articles_curated(project: Settings, dataset: Dataset) -> None:
+    """Byte for byte: against ../shared/seeds when the checkout sits beside it, and always against
+    the SHA-256 that articles.yaml records (so a fresh clone checks them too)."""
+    names = sorted(p.name for p in project.seeds_dir.iterdir())
+    assert names == sorted(article.seed for article in dataset.articles)
+    for article in dataset.articles:
+        assert hashlib.sha256((project.seeds_dir / article.seed).read_bytes()).hexdigest() == article.sha256, article.seed
     shared = project.root.parent / "shared" / "seeds"
-    if not shared.is_dir():
-        pytest.skip("no ../shared/seeds beside this checkout to compare with")
-    names = sorted(p.name for p in shared.iterdir())
-    assert sorted(p.name for p in project.seeds_dir.iterdir()) == names
-    _match, mismatch, errors = filecmp.cmpfiles(shared, project.seeds_dir, names, shallow=False)
-    assert (mismatch, errors) == ([], [])
+    if shared.is_dir():
+        assert sorted(p.name for p in shared.iterdir()) == names
+        _match, mismatch, errors = filecmp.cmpfiles(shared, project.seeds_dir, names, shallow=False)
+        assert (mismatch, errors) == ([], [])
 
 
 @pytest.mark.parametrize("spelling", ["Emmett Sear", "Emmet Shear", "M. Altman", "M. Murati", "OAI", "la firme de Redmond"])

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.answering.index import SagaIndex, load_index
-from bot.console import handle_line
+from bot.console import ShellSession
 from bot.recap.console import RecapConsole, parse_now, parse_recap_line
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +32,15 @@ def test_recap_lines_are_read_like_discord_options() -> None:
     assert parse_now("2024-11-17T08:00") is None and parse_now("tomorrow") is None
 
 
-def test_the_shell_answers_recap_preview_with_the_json_contract(index: SagaIndex) -> None:
-    reply = handle_line(index, "/recap preview day: dimanche", "fr")
+def test_the_shell_answers_recap_preview_with_the_json_contract(index: SagaIndex, tmp_path: Path) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db"), index, "fr")
+    reply = session.reply("/recap preview day: dimanche")
     assert set(reply) == {"command", "ok", "locale", "text", "answer"} and reply["ok"]
     assert set(reply["answer"]) == {"kind", "people", "date", "figures", "events"} and reply["answer"]["kind"] == "recap"
     assert "La saga, jour par jour — dimanche 19 novembre 2023" in reply["text"]
     assert [event["id"] for event in reply["answer"]["events"]] == ["murati-sought-rehire"]
-    bad = handle_line(index, "/recap frobnicate", "en")
+    session.locale = "en"
+    bad = session.reply("/recap frobnicate")
     assert not bad["ok"] and bad["text"].startswith("Expected: /recap preview")
     json.dumps(reply)
 

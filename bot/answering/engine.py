@@ -26,7 +26,6 @@ from .quotes import answer_quote, answer_quotes_by, extract_spoken_words
 from .ranking import Match, select_answers, pick_closest, rank_events
 from .tenures import answer_replacement, answer_role, answer_roles_of, find_holders, find_qualifier, resolve_role
 
-COMMANDS = ("who", "when", "what", "timeline", "role", "quote", "source", "ask", "help")
 MAX_EVENTS = 5
 _WHY = re.compile(r"\b(?:why|pourquoi|how come)\b")
 WHAT_EVENTS = 3

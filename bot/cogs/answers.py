@@ -1,23 +1,29 @@
 """The question commands: /who /when /what /timeline /role /quote /source /ask /help.
 
-Each command checks nothing Discord cannot, makes one engine call (the console's functions),
-and replies through `_reply`, the one place answers become embeds, pages and pictures.
+Each is made from its declaration in bot.commands (the console parses the same one): its
+options, their lengths and autocomplete, and the handler it calls; it replies through
+`_reply`, the one place answers become embeds, pages and pictures.
 """
 from __future__ import annotations
 
+import inspect
 import io
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..answering import autocomplete, engine
+from ..answering import autocomplete
 from ..answering.answers import Answer
 from ..answering.index import SagaIndex
 from ..answering.phrasing import phrase_role
 from ..answering.replies import compose_reply
 from ..charts import draw_events_per_day, draw_role_history
 from ..client import NO_MENTIONS, SagaBot
+from ..commands import QUESTION_COMMANDS, Command
+from ..messages import say
 from ..pages import build_pages
 from ..storage import run_sync
 from ..translator import pick_locale, text
@@ -34,80 +40,48 @@ class Answers(commands.Cog):
     def index(self) -> SagaIndex:
         return self.bot.index
 
-    # --- commands --------------------------------------------------------------------------
-    @app_commands.command(name=text("cmd.who.name"), description=text("cmd.who.description"))
-    @app_commands.rename(description=text("opt.description.name"))
-    @app_commands.describe(description=text("opt.description.description"))
-    async def who(self, interaction: discord.Interaction, description: app_commands.Range[str, 1, 300]) -> None:
-        await self._reply(interaction, engine.who(self.index, description, pick_locale(interaction.locale)))
+    # --- commands: made from their declarations (bot.commands) ---------------------------
+    async def cog_load(self) -> None:
+        for declared in QUESTION_COMMANDS:
+            self.bot.tree.add_command(self._make_command(declared), override=True)
 
-    @app_commands.command(name=text("cmd.when.name"), description=text("cmd.when.description"))
-    @app_commands.rename(description=text("opt.description.name"))
-    @app_commands.describe(description=text("opt.description.description"))
-    async def when(self, interaction: discord.Interaction, description: app_commands.Range[str, 1, 300]) -> None:
-        await self._reply(interaction, engine.when(self.index, description, pick_locale(interaction.locale)))
+    async def cog_unload(self) -> None:
+        for declared in QUESTION_COMMANDS:
+            self.bot.tree.remove_command(say(f"cmd.{declared.name}.name", "en"))
 
-    @app_commands.command(name=text("cmd.what.name"), description=text("cmd.what.description"))
-    @app_commands.rename(entity=text("opt.entity.name"))
-    @app_commands.describe(entity=text("opt.entity.description"))
-    async def what(self, interaction: discord.Interaction, entity: app_commands.Range[str, 1, 200]) -> None:
-        await self._reply(interaction, engine.what(self.index, entity, pick_locale(interaction.locale)))
+    def _make_command(self, declared: Command) -> app_commands.Command[Any, ..., None]:
+        handler = declared.handler
+        assert handler is not None  # the question commands all answer
 
-    @app_commands.command(name=text("cmd.timeline.name"), description=text("cmd.timeline.description"))
-    @app_commands.rename(day=text("opt.day.name"), entity=text("opt.entity.name"))
-    @app_commands.describe(day=text("opt.day.description"), entity=text("opt.entity.description"))
-    async def timeline(self, interaction: discord.Interaction, day: app_commands.Range[str, 1, 100] | None = None,
-                       entity: app_commands.Range[str, 1, 200] | None = None) -> None:
-        answer = engine.timeline(self.index, "", pick_locale(interaction.locale), day=day, entity=entity)
-        await self._reply(interaction, answer)
+        async def callback(interaction: discord.Interaction, /, **values: str | None) -> None:
+            typed = {name: value for name, value in values.items() if value is not None}
+            await self._reply(interaction, handler(self.index, typed, pick_locale(interaction.locale)))
 
-    @app_commands.command(name=text("cmd.role.name"), description=text("cmd.role.description"))
-    @app_commands.rename(role=text("opt.role.name"), date=text("opt.date.name"))
-    @app_commands.describe(role=text("opt.role.description"), date=text("opt.date.description"))
-    async def role(self, interaction: discord.Interaction, role: app_commands.Range[str, 1, 100],
-                   date: app_commands.Range[str, 1, 100] | None = None) -> None:
-        await self._reply(interaction, engine.role(self.index, role, pick_locale(interaction.locale), date=date))
+        parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
+        for option in declared.options:
+            kind = app_commands.Range[str, option.low, option.high]
+            parameters.append(inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, annotation=kind if option.required else
+                                                kind | None, default=inspect.Parameter.empty if option.required else None))
+        # discord.py reads the options from the callback's signature: the declaration's, not **values.
+        callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # read by inspect.signature
+        if declared.options:
+            app_commands.rename(**{option.name: text(f"opt.{option.name}.name") for option in declared.options})(callback)
+            app_commands.describe(**{option.name: text(f"opt.{option.name}.description") for option in declared.options})(callback)
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(name=text(f"cmd.{declared.name}.name"), description=text(f"cmd.{declared.name}.description"),
+                                       callback=callback)
+        for option in declared.options:
+            if option.complete is not None:
+                command.autocomplete(option.name)(self._make_completion(option.complete))
+        return command
 
-    @app_commands.command(name=text("cmd.quote.name"), description=text("cmd.quote.description"))
-    @app_commands.rename(words=text("opt.words.name"))
-    @app_commands.describe(words=text("opt.words.description"))
-    async def quote(self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 300]) -> None:
-        await self._reply(interaction, engine.quote(self.index, words, pick_locale(interaction.locale)))
+    def _make_completion(self, source: str) -> Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]:
+        complete = {"entities": autocomplete.complete_entities, "days": autocomplete.complete_days,
+                    "roles": autocomplete.complete_roles, "events": autocomplete.complete_events}[source]
 
-    @app_commands.command(name=text("cmd.source.name"), description=text("cmd.source.description"))
-    @app_commands.rename(event=text("opt.event.name"))
-    @app_commands.describe(event=text("opt.event.description"))
-    async def source(self, interaction: discord.Interaction, event: app_commands.Range[str, 1, 300]) -> None:
-        await self._reply(interaction, engine.source(self.index, event, pick_locale(interaction.locale)))
+        async def completion(interaction: discord.Interaction, current: str) -> Choices:
+            return _choices(complete(self.index, current, pick_locale(interaction.locale)))
 
-    @app_commands.command(name=text("cmd.ask.name"), description=text("cmd.ask.description"))
-    @app_commands.rename(question=text("opt.question.name"))
-    @app_commands.describe(question=text("opt.question.description"))
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
-        await self._reply(interaction, engine.ask(self.index, question, pick_locale(interaction.locale)))
-
-    @app_commands.command(name=text("cmd.help.name"), description=text("cmd.help.description"))
-    async def help(self, interaction: discord.Interaction) -> None:
-        await self._reply(interaction, engine.help_answer(pick_locale(interaction.locale)))
-
-    # --- autocomplete ----------------------------------------------------------------------
-    @what.autocomplete("entity")
-    @timeline.autocomplete("entity")
-    async def complete_entity(self, interaction: discord.Interaction, current: str) -> Choices:
-        return _choices(autocomplete.complete_entities(self.index, current, pick_locale(interaction.locale)))
-
-    @timeline.autocomplete("day")
-    @role.autocomplete("date")
-    async def complete_day(self, interaction: discord.Interaction, current: str) -> Choices:
-        return _choices(autocomplete.complete_days(self.index, current, pick_locale(interaction.locale)))
-
-    @role.autocomplete("role")
-    async def complete_role(self, interaction: discord.Interaction, current: str) -> Choices:
-        return _choices(autocomplete.complete_roles(self.index, current, pick_locale(interaction.locale)))
-
-    @source.autocomplete("event")
-    async def complete_event(self, interaction: discord.Interaction, current: str) -> Choices:
-        return _choices(autocomplete.complete_events(self.index, current, pick_locale(interaction.locale)))
+        return completion
 
     # --- the one place answers are sent ----------------------------------------------------
     async def _reply(self, interaction: discord.Interaction, answer: Answer) -> None:

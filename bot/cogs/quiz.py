@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -19,6 +19,10 @@ from discord.ext import commands
 
 from ..answering.normalize import Locale
 from ..client import NO_MENTIONS, SagaBot
+from ..commands import DEFAULT_DIFFICULTY, DEFAULT_KIND, DEFAULT_PERIOD, QUIZ, find_option, find_subcommand
+from ..quiz.generator import DEFAULT_QUESTIONS
+from ..quiz.questions import Difficulty, KindChoice
+from ..quiz.store import Period
 from ..messages import say
 from ..quiz import store
 from ..quiz.service import QuizService
@@ -26,7 +30,7 @@ from ..quiz.session import Member, QuestionOpened, QuestionRevealed, QuizEnded, 
 from ..quiz.texts import (phrase_click, phrase_end, phrase_leaderboard, phrase_reveal, phrase_start, phrase_stats,
                           phrase_step, phrase_stop_denied)
 from ..storage import run_sync
-from ..translator import pick_locale, text
+from ..translator import make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.quiz")
 CHOICES = 4
@@ -70,6 +74,12 @@ def make_buttons(quiz_id: int, number: int, right: int | None = None) -> discord
     return view
 
 
+# The options as bot.commands declares them (the console parses the same declarations).
+_START = find_subcommand(QUIZ, "quiz_start")
+_QUESTIONS, _DIFFICULTY, _KIND = (find_option(_START, name) for name in ("questions", "difficulty", "kind"))
+_PERIOD = find_option(find_subcommand(QUIZ, "quiz_leaderboard"), "period")
+
+
 @app_commands.guild_only()
 class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_description=text("cmd.quiz.description")):
     def __init__(self, bot: SagaBot) -> None:
@@ -95,10 +105,13 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
     @app_commands.rename(questions=text("opt.questions.name"), difficulty=text("opt.difficulty.name"), kind=text("opt.kind.name"))
     @app_commands.describe(questions=text("opt.questions.description"), difficulty=text("opt.difficulty.description"),
                            kind=text("opt.kind.description"))
-    async def start(self, interaction: discord.Interaction, questions: app_commands.Range[int, 5, 20] = 10,
-                    difficulty: Literal["easy", "medium", "hard"] = "medium",
-                    kind: Literal["who", "when", "quote", "role", "figures", "order", "mixed"] = "mixed") -> None:
+    @app_commands.choices(difficulty=make_choices(_DIFFICULTY), kind=make_choices(_KIND))
+    async def start(self, interaction: discord.Interaction,
+                    questions: app_commands.Range[int, _QUESTIONS.low, _QUESTIONS.high] = DEFAULT_QUESTIONS,
+                    difficulty: str = DEFAULT_DIFFICULTY, kind: str = DEFAULT_KIND) -> None:
         locale = pick_public_locale(interaction)
+        # Discord offers only the declared choices
+        difficulty, kind = cast(Difficulty, difficulty), cast(KindChoice, kind)
         result = await run_sync(self.service.start_quiz, str(interaction.guild_id), str(interaction.channel_id),
                                 as_member(interaction.user), locale, time.time(), count=questions, difficulty=difficulty, kind=kind)
         reply = phrase_start(result, locale, interaction.user.display_name, difficulty, kind)
@@ -122,7 +135,9 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
     @app_commands.command(name=text("cmd.quiz_leaderboard.name"), description=text("cmd.quiz_leaderboard.description"))
     @app_commands.rename(period=text("opt.period.name"))
     @app_commands.describe(period=text("opt.period.description"))
-    async def leaderboard(self, interaction: discord.Interaction, period: Literal["all", "month", "week"] = "all") -> None:
+    @app_commands.choices(period=make_choices(_PERIOD))
+    async def leaderboard(self, interaction: discord.Interaction, period: str = DEFAULT_PERIOD) -> None:
+        period = cast(Period, period)  # Discord offers only the declared choices
         rows = await run_sync(self.service.read_leaderboard, str(interaction.guild_id), period, time.time())
         await interaction.response.send_message(phrase_leaderboard(rows, period, pick_locale(interaction.locale)),
                                                 allowed_mentions=NO_MENTIONS)

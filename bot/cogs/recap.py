@@ -13,7 +13,7 @@ import logging
 import re
 import zoneinfo
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import aiohttp
 import discord
@@ -21,6 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..client import NO_MENTIONS, SagaBot
+from ..commands import RECAP, find_option, find_subcommand
 from ..messages import say
 from ..quiz.daily import judge_daily_answer, make_daily_question, phrase_daily_question
 from ..recap import commands as recap
@@ -29,11 +30,14 @@ from ..recap.layout import layout_post
 from ..recap.posts import Post
 from ..recap.scheduler import RecapScheduler
 from ..storage import run_sync
-from ..translator import pick_locale, text
+from ..translator import make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.recap")
 TIMEZONES = sorted(zoneinfo.available_timezones())
-Mode = Literal["replay", "anniversary", "digest"]
+# The options as bot.commands declares them (the console parses the same declarations).
+_SUBSCRIBE = find_subcommand(RECAP, "recap_subscribe")
+_TIME, _TIMEZONE, _MODE = (find_option(_SUBSCRIBE, name) for name in ("time", "timezone", "mode"))
+_DAY = find_option(find_subcommand(RECAP, "recap_preview"), "day")
 
 
 class DailyQuestion(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"recap-q:(?P<event>[a-z0-9-]+)"):
@@ -142,9 +146,11 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
                          mode=text("opt.mode.name"))
     @app_commands.describe(channel=text("opt.channel.description"), time=text("opt.time.description"),
                            timezone_name=text("opt.timezone.description"), mode=text("opt.mode.description"))
+    @app_commands.choices(mode=make_choices(_MODE))
     async def subscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None,
-                        time: app_commands.Range[str, 1, 10] | None = None,
-                        timezone_name: app_commands.Range[str, 1, 64] | None = None, mode: Mode | None = None) -> None:
+                        time: app_commands.Range[str, _TIME.low, _TIME.high] | None = None,
+                        timezone_name: app_commands.Range[str, _TIMEZONE.low, _TIMEZONE.high] | None = None,
+                        mode: str | None = None) -> None:
         locale = pick_locale(interaction.locale)
         target = _pick_channel(interaction, channel)
         missing = self._find_missing_permissions(interaction, target)
@@ -196,7 +202,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.command(name=text("cmd.recap_preview.name"), description=text("cmd.recap_preview.description"))
     @app_commands.rename(day=text("opt.day.name"))
     @app_commands.describe(day=text("opt.day.description"))
-    async def preview(self, interaction: discord.Interaction, day: app_commands.Range[str, 1, 100] | None = None) -> None:
+    async def preview(self, interaction: discord.Interaction, day: app_commands.Range[str, _DAY.low, _DAY.high] | None = None) -> None:
         reply = await run_sync(recap.preview, self.bot.state_db, self.bot.index, reply_locale=pick_locale(interaction.locale),
                                now=self._now(), day_text=day, channel_id=interaction.channel_id, guild_id=interaction.guild_id,
                                post_locale=pick_locale(interaction.locale))

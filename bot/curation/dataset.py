@@ -1,6 +1,8 @@
 """Load data/ and seeds/ into validated entries, collecting every problem with its line."""
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,8 +116,13 @@ def load_dataset(data_dir: Path, seeds_dir: Path, root: Path | None = None) -> L
         if not seed.is_file():
             problems.append(Problem(article.path, article.line_of("seed"), f"seeds/{article.seed} does not exist; copy the article into seeds/ under that name"))
             continue
+        raw = seed.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != article.sha256:
+            problems.append(Problem(article.path, article.line_of("sha256"),
+                                    f"seeds/{article.seed} is not the article curated here (its sha256 differs): the seeds are "
+                                    "never edited; restore the file, or update sha256 after checking every quote"))
         try:
-            dataset.texts[article.seed] = seed.read_text(encoding="utf-8")
+            dataset.texts[article.seed] = raw.decode("utf-8")
             dataset.seed_paths[article.seed] = shown(seed)
         except UnicodeDecodeError:
             problems.append(Problem(shown(seed), 1, "the article is not UTF-8 text"))

@@ -55,6 +55,8 @@ class Passage(BaseModel):
 
 class Article(Entry):
     seed: Text
+    # the seed file's SHA-256: seeds are a byte-identical copy of the shared articles, never edited
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     outlet: Text | None
     outlet_basis: Text
     language: Literal["fr", "en"]

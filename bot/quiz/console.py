@@ -21,6 +21,7 @@ import sqlite_utils
 
 from ..answering.index import SagaIndex
 from ..answering.normalize import Locale
+from ..commands import DEFAULT_DIFFICULTY, DEFAULT_KIND
 from ..messages import say
 from .generator import DEFAULT_QUESTIONS
 from .questions import DIFFICULTIES, KIND_CHOICES, Difficulty, KindChoice
@@ -93,8 +94,8 @@ def handle_quiz_line(state: ConsoleQuiz, line: str, user: str | None = None) -> 
 
 def _start(state: ConsoleQuiz, member: Member, words: list[str], now: float) -> str:
     count: int = DEFAULT_QUESTIONS
-    difficulty: Difficulty = "medium"
-    kind: KindChoice = "mixed"
+    difficulty: Difficulty = DEFAULT_DIFFICULTY
+    kind: KindChoice = DEFAULT_KIND
     for word in (word.lower() for word in words):
         if word.isdigit():
             count = int(word)

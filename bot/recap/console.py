@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypedDict
@@ -23,6 +22,7 @@ from typing import Any, TypedDict
 from ..answering.answers import serialise_event
 from ..answering.index import SagaIndex
 from ..answering.normalize import FALLBACK_LOCALE, Locale, detect_locale
+from ..envelope import make_envelope
 from ..messages import say
 from ..storage import open_state
 from . import commands
@@ -91,9 +91,8 @@ class RecapConsole:
         text, ok, post = self._answer(parsed, reply_locale)
         known = self.index.events_by_id
         events = [known[event_id] for event_id in (post.event_ids if post else ()) if event_id in known]
-        return {"command": "recap", "ok": ok, "locale": reply_locale, "text": text,
-                "answer": {"kind": "recap" if ok else "error", "people": [], "date": None, "figures": [],
-                           "events": [serialise_event(self.index, event) for event in events]}}
+        return make_envelope("recap", ok, reply_locale, text, kind="recap" if ok else "error",
+                             events=[serialise_event(self.index, event) for event in events])
 
     def _answer(self, parsed: RecapLine, locale: Locale) -> tuple[str, bool, Post | None]:
         if parsed.options.get("now"):
@@ -168,29 +167,6 @@ class RecapConsole:
         if not shown:
             shown.append(say("recap.console.nothing", locale, until=until.isoformat()))
         return "\n".join([say("recap.console.now", locale, now=self.clock.now().isoformat()), *shown])
-
-
-_SESSION: dict[str, Any] = {}
-
-
-def configure_console(now: datetime | None) -> None:
-    """Start the console's simulated time at `now` (the shell's `--now`); call before the first line."""
-    _SESSION.clear()
-    _SESSION["now"] = now
-
-
-def handle_recap_line(index: SagaIndex, line: str, locale: Locale | None = None) -> dict[str, Any]:
-    """The console's entry point for a `/recap …` line; one session per process (and index)."""
-    session = _SESSION.get("console")
-    if session is None or session.index is not index:
-        session = _SESSION["console"] = RecapConsole(index, _SESSION.get("now"))
-    try:
-        return session.handle(line, locale)
-    except Exception as error:  # noqa: BLE001 - a typed line must never end in a traceback
-        print(f"sagabot: internal error on {line!r}: {error!r}", file=sys.stderr)
-        shown = locale or FALLBACK_LOCALE
-        return {"command": "recap", "ok": False, "locale": shown, "text": say("error.internal", shown),
-                "answer": {"kind": "error", "people": [], "date": None, "figures": [], "events": []}}
 
 
 def _label_channel(channel_id: int) -> str:
