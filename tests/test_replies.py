@@ -119,3 +119,10 @@ def test_quotes_said_once_and_carried_twice_appear_once(index: SagaIndex) -> Non
     assert len(regret.sources) == 2
     # his regret, at a turning point of the saga, before his July posts
     assert "regrette" in texts[0]
+
+
+@pytest.mark.parametrize(("locale", "post"), [("fr", "directrice technique d'OpenAI"), ("en", "CTO of OpenAI")])
+def test_a_womans_post_is_named_in_the_feminine_in_french(index: SagaIndex, locale: str, post: str) -> None:
+    reply = compose_reply(index, engine.what(index, "Mira Murati", locale))  # type: ignore[arg-type]  # a Locale literal
+    assert post in reply.lead[0]
+    assert "directeur technique" not in render_text(reply)

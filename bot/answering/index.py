@@ -42,6 +42,8 @@ class Entity:
     aliases: tuple[str, ...]
     # the name to show in each language (« le conseil d'administration d'OpenAI » / "OpenAI board")
     names: dict[str, str] = field(default_factory=dict)
+    # French agreement: her posts are named in the feminine
+    feminine: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,9 @@ class SagaIndex:
             quotes=_load_quotes(db),
             disputes=_load_disputes(db),
             tenures=[],
-            roles={row["id"]: {"fr": row["label_fr"], "en": row["label_en"]} for row in db["role_kinds"].rows},
+            # "fr-f": the French label for a woman in the post
+            roles={row["id"]: {"fr": row["label_fr"], "fr-f": row["label_fr_feminine"], "en": row["label_en"]}
+                   for row in db["role_kinds"].rows},
             actions={row["id"]: {"fr": row["label_fr"], "en": row["label_en"]} for row in db["actions"].rows},
         )
         index.tenures = _load_tenures(db, index.roles)
@@ -279,7 +283,7 @@ def _load_entities(db: sqlite_utils.Database) -> dict[str, Entity]:
         aliases[row["entity_id"]].append(row["alias"])
     return {
         row["id"]: Entity(row["id"], row["name"], row["kind"], {"fr": row["description_fr"], "en": row["description_en"]},
-                          tuple(aliases[row["id"]]), {"fr": row["name_fr"], "en": row["name"]})
+                          tuple(aliases[row["id"]]), {"fr": row["name_fr"], "en": row["name"]}, bool(row["feminine"]))
         for row in db["entities"].rows_where(order_by="id")
     }
 

@@ -141,9 +141,12 @@ def phrase_sources(index: SagaIndex, sources: tuple[Source, ...] | list[Source],
     return say("source.one" if len(tags) == 1 else "source.many", locale, sources=pick_separator(locale).join(tags))
 
 
-def phrase_role(index: SagaIndex, role: str, of_entity: str | None, locale: Locale) -> str:
-    """« PDG par intérim d'OpenAI », "interim CEO of OpenAI", or the bare role."""
-    label = index.roles.get(role, {}).get(locale, role)
+def phrase_role(index: SagaIndex, role: str, of_entity: str | None, locale: Locale, holder: str | None = None) -> str:
+    """« PDG par intérim d'OpenAI », "interim CEO of OpenAI", or the bare role; in French, in the
+    feminine for a woman holding it (« directrice technique d'OpenAI »)."""
+    person = index.entities.get(holder or "")
+    feminine = locale == "fr" and person is not None and person.feminine
+    label = index.roles.get(role, {}).get("fr-f" if feminine else locale, role)
     if not of_entity:
         return label
     name = index.name(of_entity, locale)

@@ -248,7 +248,7 @@ def _compose_error(index: SagaIndex, answer: Answer) -> Reply:
 
 
 def _phrase_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: bool = True) -> str:
-    role = phrase_role(index, tenure.role, tenure.of_entity, locale)
+    role = phrase_role(index, tenure.role, tenure.of_entity, locale, tenure.entity_id)
     start = index.events_by_id.get(tenure.from_event or "")
     end = index.events_by_id.get(tenure.until_event or "")
     vague = any(event and event.date.precision == "range" for event in (start, end))
@@ -276,7 +276,7 @@ def _name_holder(index: SagaIndex, tenure: Tenure, asked_role: str | None, local
     name = index.name(tenure.entity_id, locale)
     if tenure.role == asked_role:
         return name
-    return f"{name} ({phrase_role(index, tenure.role, tenure.of_entity, locale)})"
+    return f"{name} ({phrase_role(index, tenure.role, tenure.of_entity, locale, tenure.entity_id)})"
 
 
 def _name_articles(index: SagaIndex, sources: tuple[Source, ...], locale: Locale) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "articles": ({"seed": str, "outlet": str, "outlet_basis": str, "language": str, "published": str,
                   "published_precision": str, "published_start": str, "published_end": str, "published_basis": str,
                   "title": str, "short_fr": str, "short_en": str, "label_fr": str, "label_en": str, "text": str}, "seed", []),
-    "entities": ({"id": str, "name": str, "name_fr": str, "kind": str, "description_fr": str, "description_en": str}, "id", []),
+    "entities": ({"id": str, "name": str, "name_fr": str, "feminine": bool, "kind": str, "description_fr": str, "description_en": str}, "id", []),
     "aliases": ({"entity_id": str, "alias": str, "folded": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")]),
     # names members use that the articles never write (read in questions only)
     "nicknames": ({"entity_id": str, "nickname": str, "folded": str}, ("entity_id", "nickname"), [("entity_id", "entities", "id")]),
@@ -40,7 +40,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "lexicon": ({"list": str, "key": str, "position": int, "word": str}, ("list", "key", "position"), []),
     # data/calendar.yaml: anchor, span, weekend, as dates of the data
     "calendar": ({"key": str, "date": str, "date_precision": str, "date_start": str, "date_end": str}, "key", []),
-    "role_kinds": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
+    "role_kinds": ({"id": str, "label_fr": str, "label_fr_feminine": str, "label_en": str}, "id", []),
     "role_aliases": ({"role": str, "alias": str, "folded": str}, ("role", "alias"), [("role", "role_kinds", "id")]),
     "actions": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
     "action_words": ({"action": str, "word": str, "folded": str}, ("action", "word"), [("action", "actions", "id")]),
@@ -158,7 +158,7 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         for a in sorted(dataset.articles, key=lambda a: a.seed)
     ])
     _insert(db, "entities", [
-        {"id": e.id, "name": e.name, "name_fr": e.name_fr or e.name, "kind": e.kind, "description_fr": e.description.fr, "description_en": e.description.en}
+        {"id": e.id, "name": e.name, "name_fr": e.name_fr or e.name, "feminine": e.feminine, "kind": e.kind, "description_fr": e.description.fr, "description_en": e.description.en}
         for e in sorted(dataset.entities, key=lambda e: e.id)
     ])
     _insert(db, "aliases", [
@@ -174,7 +174,8 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         _insert(db, "calendar", [{"key": key, **_date_columns("date", getattr(dataset.calendar, key))}
                                  for key in ("anchor", "span", "weekend")])
     _insert(db, "role_kinds", [
-        {"id": key, "label_fr": kind.label.fr, "label_en": kind.label.en} for key, kind in sorted(dataset.roles.items())
+        {"id": key, "label_fr": kind.label.fr, "label_fr_feminine": kind.feminine or kind.label.fr, "label_en": kind.label.en}
+        for key, kind in sorted(dataset.roles.items())
     ])
     _insert(db, "role_aliases", [
         {"role": key, "alias": alias, "folded": fold(alias)}

@@ -86,6 +86,8 @@ class Entity(Entry):
     # The French name when it differs (« le conseil d'administration d'OpenAI »), with its article:
     # French replies, quizzes and recaps never show the English one.
     name_fr: Text | None = None
+    # French agreement: the posts of this person are named in the feminine (« directrice technique »)
+    feminine: bool = False
     kind: EntityKind
     aliases: Annotated[list[Text], Field(min_length=1)]
     # What members call it that the articles never write ("sama", "the ChatGPT maker"): read in
@@ -160,6 +162,8 @@ class Ignored(Entry):
 
 class RoleKind(Entry):
     label: Bilingual
+    # the French label for a woman in the post (« directrice technique »), when it differs
+    feminine: Text | None = None
     aliases: list[Text] = []
 
 

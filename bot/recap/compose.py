@@ -193,7 +193,7 @@ def _describe_where_it_ended(index: SagaIndex, locale: Locale) -> str:
         opened = by_id.get(tenure.from_event or "")
         if opened is None or tenure.until_event or not is_in_saga(opened):
             continue
-        role = phrase_role(index, tenure.role, tenure.of_entity, locale)
+        role = phrase_role(index, tenure.role, tenure.of_entity, locale, tenure.entity_id)
         held.append(say("recap.closing.holder", locale, name=index.name(tenure.entity_id, locale), role=role, date=_phrase_whole_date(opened, locale)))
     return pick_separator(locale).join(held)
 

@@ -95,7 +95,7 @@ def _make(index: SagaIndex, tenure: Tenure, day: str, among: bool, ranked: list[
 
     def explain(locale: Locale) -> str:
         held = say("quiz.explain.role", locale, name=index.name(tenure.entity_id, locale),
-                   role=phrase_role(index, tenure.role, tenure.of_entity, locale))
+                   role=phrase_role(index, tenure.role, tenure.of_entity, locale, tenure.entity_id))
         return held + "\n" + phrase_passage(index, tenure.source_article, tenure.source_quote, locale)
 
     wrong = [name(entity_id) for entity_id in pick_by_closeness(rng, ranked, difficulty)]
