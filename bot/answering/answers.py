@@ -4,7 +4,7 @@ French or English; `serialise_answer` turns them into the JSON contract of the c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..saga.dates import SagaDate
 from ..saga.roles import Tenure
@@ -13,15 +13,19 @@ from .normalize import Locale
 
 # kind: who, when, what, profile, timeline, role, quote, source, figure, help — or unknown
 # (the articles don't say; `closest` holds what comes nearest) and error (the line was not understood).
-KINDS = ("who", "when", "what", "profile", "timeline", "role", "quote", "source", "figure", "help", "unknown", "error")
+Kind = Literal["who", "when", "what", "profile", "timeline", "role", "quote", "source", "figure", "help", "unknown", "error"]
+KINDS: tuple[Kind, ...] = ("who", "when", "what", "profile", "timeline", "role", "quote", "source", "figure", "help", "unknown",
+                           "error")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
-    """One answer of the engine, in data: every fact keeps its event, date and sources."""
+    """One answer of the engine, in data: every fact keeps its event, date and sources. Built
+    once, never changed (`dataclasses.replace` makes a new one); `kind` says which fields hold
+    the answer, and `bot.answering.replies` words it."""
 
     command: str
-    kind: str
+    kind: Kind
     locale: Locale
     ok: bool = True
     asked: str = ""

@@ -15,7 +15,7 @@ from datetime import timedelta
 from rapidfuzz import fuzz, process
 
 from ..saga.dates import SagaDate
-from .answers import Answer
+from .answers import Answer, Kind
 from .figures import answer_figure
 from .index import Event, SagaIndex
 from .intents import Question, read_question
@@ -229,8 +229,7 @@ def _answer_role_question(index: SagaIndex, command: str, question: Question) ->
         # The other entities named tell which holder is meant ("the Twitch guy").
         related = [person for person in answer.people if _is_related(index, person, others)]
         if related:
-            answer.tenures = [tenure for tenure in answer.tenures if tenure.entity_id in related]
-            answer.people = related
+            answer = replace(answer, tenures=[tenure for tenure in answer.tenures if tenure.entity_id in related], people=related)
     return answer
 
 
@@ -241,7 +240,7 @@ def _is_related(index: SagaIndex, person: str, others: set[str]) -> bool:
     return any(person in event.entities and others & set(event.entities) for event in index.events)
 
 
-def _describe_entity(index: SagaIndex, command: str, question: Question, entity_id: str, kind: str = "profile") -> Answer:
+def _describe_entity(index: SagaIndex, command: str, question: Question, entity_id: str, kind: Kind = "profile") -> Answer:
     events = index.events_of(entity_id)
     tenures = [tenure for tenure in index.tenures if tenure.entity_id == entity_id]
     return Answer(command, kind, question.locale, asked=question.text, people=[entity_id], entity=index.entities.get(entity_id),
@@ -256,11 +255,10 @@ def _list_timeline(index: SagaIndex, command: str, locale: Locale, moment: SagaD
         inside = [event for event in events if _falls_within(event.date, moment)]
         possible = [event for event in events if event not in inside and _may_overlap(event.date, moment)]
         events = inside
-    answer = Answer(command, "timeline", locale, asked=asked, events=events, possible=possible, moment=moment,
-                    people=[entity_id] if entity_id else [], entity=index.entities.get(entity_id or ""))
-    if not events and not possible:
-        answer.kind, answer.reason = "unknown", "unknown.empty_timeline"
-    return answer
+    empty = not events and not possible
+    return Answer(command, "unknown" if empty else "timeline", locale, asked=asked, events=events, possible=possible,
+                  moment=moment, people=[entity_id] if entity_id else [], entity=index.entities.get(entity_id or ""),
+                  reason="unknown.empty_timeline" if empty else None)
 
 
 def _search(index: SagaIndex, command: str, question: Question) -> Answer:
@@ -364,8 +362,7 @@ def _add_days(day: str, days: int) -> str:
 
 def _attach_disputes(index: SagaIndex, answer: Answer) -> Answer:
     ids = {event.id for event in answer.events}
-    answer.disputes = [dispute for dispute in index.disputes if ids & set(dispute.events)]
-    return answer
+    return replace(answer, disputes=[dispute for dispute in index.disputes if ids & set(dispute.events)])
 
 
 def _say_unknown(command: str, question: Question, matches: list[Match]) -> Answer:

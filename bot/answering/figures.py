@@ -9,7 +9,7 @@ events. Every figure of the chosen measure is returned, so 505 (003) and « prè
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .answers import Answer
 from .index import Dispute, Figure, SagaIndex
@@ -70,25 +70,21 @@ def answer_figure(index: SagaIndex, command: str, question: Question) -> Answer:
         # whose events mean most nearly what is asked, when it clearly does.
         chosen = _choose_by_meaning(index, question, [measure for _, measure in scored], units)
     if chosen:
-        answer.figures = [figure for measure in chosen for figure in measure.figures if not units or figure.unit in units]
-        events = list(dict.fromkeys(figure.event_id for figure in answer.figures))
-        answer.events = [index.events_by_id[e] for e in events if e in index.events_by_id]
-        answer.date = answer.events[0].date if answer.events else None
+        figures = [figure for measure in chosen for figure in measure.figures if not units or figure.unit in units]
+        events = list(dict.fromkeys(figure.event_id for figure in figures))
+        found = [index.events_by_id[e] for e in events if e in index.events_by_id]
         # A disagreement about *this* count: linked to its events and named like it
         # ("Number of OpenAI employees" for openai-headcount, not the signatories').
         slug_words = {stem(word) for measure in chosen for word in measure.slug.split("-")}
-        answer.disputes = [d for d in index.disputes if set(d.events) & set(events) and d.stems & slug_words]
-        return answer
+        disputes = [d for d in index.disputes if set(d.events) & set(events) and d.stems & slug_words]
+        return replace(answer, figures=figures, events=found, date=found[0].date if found else None, disputes=disputes)
     dispute = _find_closest_dispute(index, words)
     if dispute is not None and not question.foreign and _involves_all_named(index, dispute, question) \
             and _is_about_a_quantity(index, dispute, units):
-        answer.disputes = [dispute]
-        answer.events = [index.events_by_id[e] for e in dispute.events if e in index.events_by_id]
-        return answer
-    answer.kind, answer.reason = "unknown", "unknown.no_figure"
+        return replace(answer, disputes=[dispute], events=[index.events_by_id[e] for e in dispute.events if e in index.events_by_id])
     nearest = [measure.figures[0].event_id for _, measure in scored[:2]]
-    answer.closest = [index.events_by_id[event_id] for event_id in dict.fromkeys(nearest) if event_id in index.events_by_id]
-    return answer
+    closest = [index.events_by_id[event_id] for event_id in dict.fromkeys(nearest) if event_id in index.events_by_id]
+    return replace(answer, kind="unknown", reason="unknown.no_figure", closest=closest)
 
 
 def _find_asked_units(index: SagaIndex, question: Question) -> frozenset[str]:

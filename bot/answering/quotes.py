@@ -28,37 +28,28 @@ _ASKING = re.compile(
 
 def answer_quote(index: SagaIndex, command: str, locale: Locale, words: str) -> Answer:
     """Quotes of the person `words` names, or the quotes that say `words`."""
-    answer = Answer(command, "quote", locale, asked=words)
     speaker = _find_speaker_named(index, words)
     if speaker is not None:
-        answer.quotes = _order_for_glance(index, [quote for quote in index.quotes if speaker in quote.speakers])
-        answer.people = [speaker]
-        if not answer.quotes:
-            answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker, locale)}
-            answer.people = []
-        return answer
+        return answer_quotes_by(index, command, locale, speaker, [], words)
     said = extract_spoken_words(words)
     ranked = rank_quotes(index, said)
     if not ranked or ranked[0][0] < 1.0:
-        answer.kind, answer.reason = "unknown", "unknown.no_quote"
-        answer.closest = [index.events_by_id[q.event_id] for _, q in ranked[:2] if q.event_id in index.events_by_id]
-        return answer
+        closest = [index.events_by_id[q.event_id] for _, q in ranked[:2] if q.event_id in index.events_by_id]
+        return Answer(command, "unknown", locale, asked=words, reason="unknown.no_quote", closest=closest)
     best = ranked[0][0]
-    answer.quotes = [quote for score, quote in ranked if score >= best - 0.05]
-    answer.people = list(dict.fromkeys(speaker for quote in answer.quotes for speaker in quote.speakers))
-    answer.date = answer.quotes[0].date
-    return answer
+    quotes = [quote for score, quote in ranked if score >= best - 0.05]
+    people = list(dict.fromkeys(speaker for quote in quotes for speaker in quote.speakers))
+    return Answer(command, "quote", locale, asked=words, quotes=quotes, people=people, date=quotes[0].date)
 
 
 def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: str, about: list[str], asked: str) -> Answer:
     """What one person said, narrowed to the quotes about `about` (stems) when some are."""
     said = [quote for quote in index.quotes if speaker in quote.speakers]
     narrowed = [quote for quote in said if about and sum(word in quote.stems for word in about) / len(about) >= 0.5]
-    answer = Answer(command, "quote", locale, asked=asked, people=[speaker], quotes=_order_for_glance(index, narrowed or said))
     if not said:
-        answer.kind, answer.reason, answer.detail = "unknown", "unknown.no_quote_by", {"name": index.name(speaker, locale)}
-        answer.people = []
-    return answer
+        return Answer(command, "unknown", locale, asked=asked, reason="unknown.no_quote_by",
+                      detail={"name": index.name(speaker, locale)})
+    return Answer(command, "quote", locale, asked=asked, people=[speaker], quotes=_order_for_glance(index, narrowed or said))
 
 
 def _order_for_glance(index: SagaIndex, quotes: list[Quote]) -> list[Quote]:

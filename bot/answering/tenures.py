@@ -79,27 +79,23 @@ def answer_role(index: SagaIndex, command: str, locale: Locale, role: str | None
             found = sorted(found + stand_ins, key=lambda tenure: not tenure.certain)
     if of_entity is None and found and len({tenure.of_entity for tenure in found}) == 1:
         of_entity = found[0].of_entity
-    answer = Answer(command, "role", locale, asked=asked, role=role, of_entity=of_entity, moment=moment,
-                    tenures=found, date=moment)
     if not found:
-        answer.kind, answer.reason = "unknown", "unknown.no_holder"
-        answer.detail = {"role": index.roles[role][locale], "of": index.name(of_entity, locale) if of_entity else ""}
-        return answer
-    answer.people = _deduplicate([tenure.entity_id for tenure in found])
-    answer.events = _collect_spell_events(index, found)
-    answer.disputes = [d for d in index.disputes if any(getattr(t, "dispute_id", None) == d.id for t in found)]
-    return answer
+        return Answer(command, "unknown", locale, asked=asked, role=role, of_entity=of_entity, moment=moment, date=moment,
+                      reason="unknown.no_holder",
+                      detail={"role": index.roles[role][locale], "of": index.name(of_entity, locale) if of_entity else ""})
+    return Answer(command, "role", locale, asked=asked, role=role, of_entity=of_entity, moment=moment, tenures=found, date=moment,
+                  people=_deduplicate([tenure.entity_id for tenure in found]), events=_collect_spell_events(index, found),
+                  disputes=[d for d in index.disputes if any(getattr(t, "dispute_id", None) == d.id for t in found)])
 
 
 def answer_roles_of(index: SagaIndex, command: str, locale: Locale, entity_id: str, asked: str) -> Answer:
     """Every role one entity held during the saga."""
     found = [tenure for tenure in index.tenures if tenure.entity_id == entity_id]
-    answer = Answer(command, "role", locale, asked=asked, tenures=found, people=[entity_id],
-                    entity=index.entities.get(entity_id), events=_collect_spell_events(index, found))
     if not found:
-        answer.kind, answer.reason = "unknown", "unknown.no_roles"
-        answer.detail = {"name": index.name(entity_id, locale)}
-    return answer
+        return Answer(command, "unknown", locale, asked=asked, people=[entity_id], entity=index.entities.get(entity_id),
+                      reason="unknown.no_roles", detail={"name": index.name(entity_id, locale)})
+    return Answer(command, "role", locale, asked=asked, tenures=found, people=[entity_id],
+                  entity=index.entities.get(entity_id), events=_collect_spell_events(index, found))
 
 
 def answer_replacement(index: SagaIndex, command: str, question: Question) -> Answer | None:
