@@ -15,6 +15,7 @@ from .answering import engine
 from .answering.answers import Answer
 from .answering.index import SagaIndex
 from .answering.normalize import Locale
+from .curation.checks import fold
 from .messages import say
 from .quiz.generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS
 from .quiz.questions import DIFFICULTIES, KIND_CHOICES, Difficulty, KindChoice
@@ -39,6 +40,8 @@ class Option:
     complete: Completion | None = None
     # other names the console accepts for it (`/what name: Murati`)
     aliases: tuple[str, ...] = ()
+    # only the console has it (the recap simulation's `now:`); not a slash command option
+    console_only: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -58,9 +61,16 @@ class Command:
     # answers a question (None: a command with a session of its own, quiz or recap)
     handler: Handler | None = None
     subcommands: tuple[Command, ...] = ()
+    # only the console has it (`/quiz next`, `/recap run`): a simulation, not a slash command
+    console_only: bool = False
+
+    @property
+    def action(self) -> str:
+        """A subcommand's own name: "start" for quiz_start."""
+        return self.name.partition("_")[2] or self.name
 
     def title(self, locale: Locale) -> str:
-        return say(f"cmd.{self.name}.name", locale)
+        return say(f"cmd.{self.name}.name", locale) if not self.console_only else self.action
 
     def describe(self, locale: Locale) -> str:
         return say(f"help.{self.name}", locale)
@@ -103,6 +113,8 @@ QUIZ = Command("quiz", subcommands=(
         Option("kind", choices=KIND_CHOICES, default=DEFAULT_KIND),
     )),
     Command("quiz_stop"),
+    Command("quiz_next", console_only=True),
+    Command("quiz_help", console_only=True),
     Command("quiz_leaderboard", (Option("period", choices=PERIODS, default=DEFAULT_PERIOD),)),
     Command("quiz_stats", (Option("member", "member"),)),
 ))
@@ -115,6 +127,10 @@ RECAP = Command("recap", subcommands=(
     Command("recap_pause", (Option("channel", "channel"),)),
     Command("recap_resume", (Option("channel", "channel"),)),
     Command("recap_preview", (_text("day", high=100),)),
+    # the console's simulation: a clock to set (`now:`), and days to run through
+    Command("recap_next", (Option("now", console_only=True),), console_only=True),
+    Command("recap_run", (Option("days", "number", low=1, high=366, default=1), Option("now", console_only=True)),
+            console_only=True),
 ))
 
 COMMANDS: tuple[Command, ...] = (*QUESTION_COMMANDS, QUIZ, RECAP)
@@ -130,13 +146,26 @@ def find_subcommand(command: Command, name: str) -> Command:
     return next(sub for sub in command.subcommands if sub.name == name)
 
 
+def find_action(command: Command, typed: str) -> str | None:
+    """The subcommand a console line names, in English or French (`/quiz lancer`, `/récap aperçu`)."""
+    wanted = fold(typed)
+    return next((sub.action for sub in command.subcommands if wanted in (sub.action, fold(sub.title("fr")))), None)
+
+
+def list_option_names(command: Command) -> tuple[str, ...]:
+    """Every option name a console line of `command` may use, its subcommands' included."""
+    names = [name for part in (command, *command.subcommands) for option in part.options for name in option.names]
+    return tuple(dict.fromkeys(names))
+
+
 def write_command_table() -> str:
     """The README's table of slash commands, from the declarations (tests/test_readme.py fails
     when the README drifts from it)."""
     rows = ["| command | in French | options | what it does |", "| --- | --- | --- | --- |"]
     for command in COMMANDS:
         usage, _, does = command.describe("en").partition(" — ")
-        options = {option.name: option for part in (command, *command.subcommands) for option in part.options}
+        options = {option.name: option for part in (command, *command.subcommands) if not part.console_only
+                   for option in part.options if not option.console_only}
         shown = ", ".join(f"`{_describe_option(option)}`" for option in options.values())
         cells = [f"`{usage}`", f"`/{command.title('fr')}`", shown, does]
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")

@@ -20,7 +20,7 @@ from .answering.index import SagaIndex, load_index
 from .answering.normalize import FALLBACK_LOCALE, Locale
 from .answering.replies import render
 from .curation.checks import fold
-from .commands import BY_NAME, COMMANDS, QUESTION_COMMANDS, Command
+from .commands import BY_NAME, COMMANDS, QUESTION_COMMANDS, QUIZ, Command, find_action
 from .envelope import guard_line, make_envelope
 from .messages import say
 from .settings import Settings
@@ -36,7 +36,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 EXIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 # A command typed by its French name, as Discord shows it to French members (`/aide`, `/qui`,
 # `/récap`): the catalogue's `cmd.<command>.name`, with or without accents.
-FRENCH_NAMES = {fold(command.title("fr")): command.name for command in COMMANDS if fold(command.title("fr")) != command.name}
+FRENCH_NAMES = {fold(command.title("fr")): command.name for command in COMMANDS}
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ class ShellSession:
         from .quiz.console import handle_quiz_line, open_console_quiz
         from .storage import open_state
 
-        locale = self.locale or _guess(line)
+        locale = self.locale or _guess_quiz_locale(line)
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
@@ -202,6 +202,14 @@ def _prompt(session: ShellSession, out: TextIO, hint: str | None) -> int:
 def _read(stdin: TextIO) -> Iterable[str]:
     for line in stdin:
         yield line.rstrip("\n")
+
+
+def _guess_quiz_locale(line: str) -> Locale:
+    """French when the subcommand is typed by its French name (`/quiz lancer`), else as the words go."""
+    words = line.split()
+    typed = words[1] if len(words) > 1 else ""
+    action = find_action(QUIZ, typed)
+    return "fr" if action is not None and fold(typed) != action else _guess(line)
 
 
 def _guess(text: str) -> Locale:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.answering.index import SagaIndex, load_index
-from bot.console import Line, handle_line, parse_line
-from bot.settings import PROJECT_ROOT
+from bot.console import Line, ShellSession, handle_line, parse_line
+from bot.settings import PROJECT_ROOT, Settings
 
 CONTRACT_KEYS = {"command", "ok", "locale", "text", "answer"}
 ANSWER_KEYS = {"kind", "people", "date", "figures", "events"}
@@ -190,3 +190,12 @@ def test_help_in_either_language_lists_every_command(index: SagaIndex, line: str
 def test_at_least_stays_at_least_in_english(index: SagaIndex) -> None:
     reply = handle_line(index, "/ask how much did microsoft invest in openai?")
     assert "at least 10 billion" in reply["text"] and "more than 10 billion" not in reply["text"]
+
+
+def test_quiz_and_recap_subcommands_answer_to_their_french_names(index: SagaIndex, tmp_path: Path) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db"), index)
+    preview = session.reply("/récap aperçu dimanche")
+    assert preview["ok"] and preview["locale"] == "fr" and "dimanche 19 novembre 2023" in preview["text"]
+    started = session.reply("/quiz lancer 5 easy")
+    assert started["locale"] == "fr" and "Quiz lancé" in started["text"]
+    assert "Quiz arrêté" in session.reply("/quiz arrêter")["text"]

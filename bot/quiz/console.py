@@ -21,7 +21,7 @@ import sqlite_utils
 
 from ..answering.index import SagaIndex
 from ..answering.normalize import Locale
-from ..commands import DEFAULT_DIFFICULTY, DEFAULT_KIND
+from ..commands import DEFAULT_DIFFICULTY, DEFAULT_KIND, QUIZ, find_action, list_option_names
 from ..messages import say
 from .generator import DEFAULT_QUESTIONS
 from .questions import DIFFICULTIES, KIND_CHOICES, Difficulty, KindChoice
@@ -38,7 +38,8 @@ _USER_OPTION = re.compile(r"(?:^|\s)--user(?:=|\s+)(\"[^\"]+\"|'[^']+'|\S+)")
 _DIFFICULTY_WORDS: dict[str, Difficulty] = {word: word for word in DIFFICULTIES}
 _KIND_WORDS: dict[str, KindChoice] = {word: word for word in KIND_CHOICES}
 _PERIOD_WORDS: dict[str, Period] = {word: word for word in PERIODS}
-_OPTION_NAMES = re.compile(r"\b(?:questions|difficulty|kind|period|member):\s*", re.IGNORECASE)
+# The option names as bot.commands declares them: `/quiz start questions: 5` reads as `/quiz start 5`.
+_OPTION_NAMES = re.compile(rf"\b(?:{'|'.join(list_option_names(QUIZ))}):\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -67,7 +68,7 @@ def open_console_quiz(index: SagaIndex, db: sqlite_utils.Database, locale: Local
 def is_quiz_line(state: ConsoleQuiz, line: str) -> bool:
     """A /quiz command, or a choice number while a quiz runs (otherwise a number is a question)."""
     words = _USER_OPTION.sub(" ", line).split()
-    if words and words[0].lower() == "/quiz":
+    if words and words[0].lower() in ("/quiz", "/quizz"):
         return True
     return len(words) == 1 and words[0].isdigit() and state.service.find_running(CONSOLE_CHANNEL) is not None
 
@@ -83,10 +84,11 @@ def handle_quiz_line(state: ConsoleQuiz, line: str, user: str | None = None) -> 
     words = _OPTION_NAMES.sub("", _USER_OPTION.sub(" ", line)).split()
     now = state.now()
     replies = [phrase_step(step, state.locale) for step in state.service.advance(CONSOLE_CHANNEL, now)]
-    if words[0].lower() != "/quiz":
+    if not words[0].lower().startswith("/quiz"):
         replies.append(_answer(state, member, int(words[0]), now))
     else:
-        action, rest = (words[1].lower() if len(words) > 1 else "help"), words[2:]
+        typed, rest = (words[1] if len(words) > 1 else "help"), words[2:]
+        action = find_action(QUIZ, typed) or typed.lower()
         handler = _ACTIONS.get(action, _explain_usage)
         replies.append(handler(state, member, rest, now))
     return "\n\n".join(reply for reply in replies if reply)

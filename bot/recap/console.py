@@ -22,6 +22,7 @@ from typing import Any, TypedDict
 from ..answering.answers import serialise_event
 from ..answering.index import SagaIndex
 from ..answering.normalize import FALLBACK_LOCALE, Locale, detect_locale
+from ..commands import RECAP, find_action, list_option_names
 from ..envelope import make_envelope
 from ..messages import say
 from ..storage import open_state
@@ -36,8 +37,9 @@ from .store import MIGRATIONS
 
 CONSOLE_GUILD = 1
 CONSOLE_CHANNEL = 1
-OPTION_NAMES = ("day", "time", "timezone", "mode", "channel", "days", "now")
-ACTIONS = ("preview", "subscribe", "list", "pause", "resume", "unsubscribe", "next", "run")
+# The options and subcommands as bot.commands declares them (the slash commands' own), plus the
+# console's simulation (`next`, `run`, `now:`).
+OPTION_NAMES = list_option_names(RECAP)
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTION_NAMES)}):", re.IGNORECASE)
 
 
@@ -50,11 +52,11 @@ class RecapLine:
 
 def parse_recap_line(line: str) -> RecapLine:
     """'/recap subscribe time: 18:30 mode: digest' → RecapLine('subscribe', '', {'time': '18:30', 'mode': 'digest'})."""
-    rest = re.sub(r"^\s*/?recap\b", "", line.strip(), flags=re.IGNORECASE).strip()
-    action, _, rest = rest.partition(" ")
+    rest = re.sub(r"^\s*/?r[ée]cap(?=\s|$)", "", line.strip(), flags=re.IGNORECASE).strip()
+    typed, _, rest = rest.partition(" ")
     pieces = _OPTION.split(" " + rest)
     options = {pieces[i].lower(): pieces[i + 1].strip() for i in range(1, len(pieces) - 1, 2)}
-    return RecapLine(action.lower(), pieces[0].strip(), options)
+    return RecapLine(find_action(RECAP, typed) or typed.lower(), pieces[0].strip(), options)
 
 
 def parse_now(text: str) -> datetime | None:
