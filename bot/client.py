@@ -12,6 +12,7 @@ from .answering.index import SagaIndex
 from .messages import say
 from .settings import Settings
 from .storage import wait_for_workers
+from .supervisor import Supervisor
 from .translator import CatalogueTranslator, pick_locale
 
 log = logging.getLogger("sagabot.discord")
@@ -45,6 +46,8 @@ class SagaBot(commands.Bot):
         self.state_db = state_db
         # The recap scheduler's clock: None is the real one; tests give a simulated one.
         self.recap_clock: object | None = None
+        # The background loops (quiz driver, recap scheduler): restarted when they fail.
+        self.supervisor = Supervisor(logging.getLogger("sagabot.loops"))
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())

@@ -151,7 +151,7 @@ class ShellSession:
 
         locale = self.locale or _guess_quiz_locale(line)
         if self.quiz is None:
-            self.quiz = open_console_quiz(self.index, open_state(self.settings.state_db, [store.migrations]), locale)
+            self.quiz = open_console_quiz(self.index, open_state(self.settings.console_state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
         return make_envelope("quiz", True, self.quiz.locale, text, kind="quiz")
 

@@ -25,5 +25,11 @@ def check_health(settings: Settings, now: float | None = None) -> int:
     if not beat.get("ready"):
         print("unhealthy: not connected to the gateway", file=sys.stderr)
         return 1
+    for name, loop in (beat.get("loops") or {}).items():
+        if not loop.get("running"):
+            # restarted with a growing pause: a loop caught between two attempts keeps failing
+            print(f"unhealthy: the {name} is down ({loop.get('restarts', 0)} restarts; last error: {loop.get('last_error')})",
+                  file=sys.stderr)
+            return 1
     print(f"healthy: heartbeat {age:.0f} s ago, gateway latency {beat.get('latency', 0) * 1000:.0f} ms")
     return 0

@@ -19,6 +19,9 @@ class Settings:
     # How long a quiz question stays open, and the pause after its reveal (seconds).
     quiz_question_seconds: float = 20.0
     quiz_reveal_seconds: float = 8.0
+    # The console's own state (its quizzes and scores): never the Discord bot's, so a quiz
+    # played in `python -m bot shell` cannot reach the bot's channels or its driver.
+    console_state_db: Path = Path("var/console-state.db")
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -32,4 +35,5 @@ class Settings:
             health_file=Path(os.environ.get("SAGABOT_HEALTH_FILE", root / "var" / "health.json")),
             quiz_question_seconds=float(os.environ.get("SAGABOT_QUIZ_SECONDS", 20)),
             quiz_reveal_seconds=float(os.environ.get("SAGABOT_QUIZ_REVEAL_SECONDS", 8)),
+            console_state_db=Path(os.environ.get("SAGABOT_CONSOLE_STATE_DB", root / "var" / "console-state.db")),
         )

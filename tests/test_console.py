@@ -199,3 +199,12 @@ def test_quiz_and_recap_subcommands_answer_to_their_french_names(index: SagaInde
     started = session.reply("/quiz lancer 5 easy")
     assert started["locale"] == "fr" and "Quiz lancé" in started["text"]
     assert "Quiz arrêté" in session.reply("/quiz arrêter")["text"]
+
+
+def test_a_console_quiz_keeps_to_the_consoles_own_state_database(index: SagaIndex, tmp_path: Path) -> None:
+    settings = Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db",
+                        console_state_db=tmp_path / "console-state.db")
+    session = ShellSession(settings, index, "en")
+    assert "Quiz started" in session.reply("/quiz start 5")["text"]
+    assert settings.console_state_db.exists()
+    assert not settings.state_db.exists()  # the Discord bot's state is never touched by the console

@@ -2,9 +2,11 @@
 a named volume for the state database, a restart policy and a health check."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.health import MAX_AGE_SECONDS, check_health
@@ -45,3 +47,16 @@ def test_health_needs_a_fresh_connected_heartbeat(tmp_path: Path) -> None:
     assert check_health(settings, now=time.time() + MAX_AGE_SECONDS + 5) == 1
     settings.health_file.write_text(f'{{"ready": false, "at": {time.time():f}}}', encoding="utf-8")
     assert check_health(settings) == 1
+
+
+def test_health_fails_while_a_background_loop_is_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_with(tmp_path)
+    loops = {"quiz driver": {"running": True, "restarts": 0, "last_error": None},
+             "recap scheduler": {"running": False, "restarts": 3, "last_error": "OperationalError: database is locked"}}
+    beat = {"ready": True, "at": time.time(), "latency": 0.05, "loops": loops}
+    settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
+    assert check_health(settings) == 1
+    assert "the recap scheduler is down (3 restarts; last error: OperationalError: database is locked)" in capsys.readouterr().err
+    loops["recap scheduler"]["running"] = True
+    settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
+    assert check_health(settings) == 0

@@ -3,6 +3,7 @@ edits the question, the leaderboard reflects it, and it all survives a restart."
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -130,4 +131,27 @@ async def test_a_button_of_a_quiz_that_no_longer_runs_says_so(standin: DiscordSt
                              str(CHANNEL_ID))
     reply = await send(standin, click(standin, stale, "quiz:9999:0:1", 0))
     assert reply.json["data"]["flags"] & EPHEMERAL and reply.json["data"]["content"]
+    await stop_bot(bot, runner)
+
+
+async def test_the_driver_survives_a_database_error_and_still_reveals(standin: DiscordStandIn, settings: Settings,
+                                                                     saga_index: SagaIndex, caplog: pytest.LogCaptureFixture) -> None:
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
+    service = bot.get_cog("Quiz").service  # type: ignore[union-attr]  # the cog is loaded
+    real_advance, failures = service.advance_all, []
+
+    def advance_once_locked(now: float) -> list:
+        if not failures:
+            failures.append(now)
+            raise sqlite3.OperationalError("database is locked")
+        return real_advance(now)
+
+    service.advance_all = advance_once_locked
+    await send(standin, quiz_command(standin, "start", [{"name": "questions", "type": 4, "value": 5}]))
+    await standin.wait_for(posted_question)
+    # The question's deadline passes, the driver's first advance fails; restarted a second later, it reveals.
+    await standin.wait_for(lambda r: r.method == "PATCH" and r.path.startswith(f"/channels/{CHANNEL_ID}/messages/"), 15)
+    assert failures
+    assert any("the quiz driver failed" in record.getMessage() for record in caplog.records)
+    assert bot.supervisor.report()["quiz driver"]["restarts"] >= 1
     await stop_bot(bot, runner)

@@ -26,7 +26,8 @@ class Health(commands.Cog):
     async def beat(self) -> None:
         ready = self.bot.is_ready() and not self.bot.is_closed()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"ready": ready, "at": time.time(), "latency": self.bot.latency}), encoding="utf-8")
+        beat = {"ready": ready, "at": time.time(), "latency": self.bot.latency, "loops": self.bot.supervisor.report()}
+        self.path.write_text(json.dumps(beat), encoding="utf-8")
 
 
 async def setup(bot: SagaBot) -> None:

@@ -74,6 +74,8 @@ def make_buttons(quiz_id: int, number: int, right: int | None = None) -> discord
     return view
 
 
+# The loop that reveals answers and opens the next questions, under the bot's supervisor.
+DRIVER = "quiz driver"
 # The options as bot.commands declares them (the console parses the same declarations).
 _START = find_subcommand(QUIZ, "quiz_start")
 _QUESTIONS, _DIFFICULTY, _KIND = (find_option(_START, name) for name in ("questions", "difficulty", "kind"))
@@ -88,17 +90,14 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
         self.service = QuizService(bot.index, bot.state_db, rules)
         self._messages: dict[tuple[int, int], discord.Message] = {}
         self._wake = asyncio.Event()
-        self._driver: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(QuizChoice)
-        self._driver = asyncio.create_task(self._drive(), name="quiz-driver")
-        self._driver.add_done_callback(self._report_crash)
+        self.bot.supervisor.start(DRIVER, self._drive)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(QuizChoice)
-        if self._driver is not None:
-            self._driver.cancel()
+        self.bot.supervisor.stop(DRIVER)
 
     # --- commands --------------------------------------------------------------------------
     @app_commands.command(name=text("cmd.quiz_start.name"), description=text("cmd.quiz_start.description"))
@@ -180,16 +179,16 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
             for quiz_steps in _group_by_quiz(steps):
                 await self._publish(quiz_steps, await self._locale_of(quiz_steps))
 
-    def _report_crash(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("the quiz driver stopped", exc_info=task.exception())
-
     async def _locale_of(self, steps: list[Step] | tuple[Step, ...]) -> Locale:
         return await run_sync(store.read_quiz_locale, self.bot.state_db, steps[0].quiz_id) if steps else "en"
 
     async def _publish(self, steps: list[Step], locale: Locale, stopper: str | None = None) -> None:
         """Each step as a message: a new question, the reveal (an edit of the question), the standings."""
         for step in steps:
+            if not step.channel_id.isdigit():
+                # a quiz some other program left in this database (an old console's): not a Discord channel
+                log.warning("skipping quiz %s of channel %r, which is not a Discord channel", step.quiz_id, step.channel_id)
+                continue
             channel = self.bot.get_partial_messageable(int(step.channel_id))
             try:
                 if isinstance(step, QuestionOpened):

@@ -7,7 +7,6 @@ nonce and reports how it went.
 """
 from __future__ import annotations
 
-import asyncio
 import builtins
 import logging
 import re
@@ -34,6 +33,8 @@ from ..translator import make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.recap")
 TIMEZONES = sorted(zoneinfo.available_timezones())
+# The loop that posts recaps when due, under the bot's supervisor.
+SCHEDULER = "recap scheduler"
 # The options as bot.commands declares them (the console parses the same declarations).
 _SUBSCRIBE = find_subcommand(RECAP, "recap_subscribe")
 _TIME, _TIMEZONE, _MODE = (find_option(_SUBSCRIBE, name) for name in ("time", "timezone", "mode"))
@@ -119,18 +120,15 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
         self.scheduler = RecapScheduler(bot.state_db, bot.index, clock=getattr(bot, "recap_clock", None))
-        self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DailyQuestion, DailyAnswer)
-        self._task = asyncio.create_task(self._run(), name="recap-scheduler")
-        self._task.add_done_callback(self._report_crash)
+        self.bot.supervisor.start(SCHEDULER, self._run)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(DailyQuestion, DailyAnswer)
+        self.bot.supervisor.stop(SCHEDULER)
         self.scheduler.stop()
-        if self._task is not None:
-            self._task.cancel()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """The real check behind default_permissions, which a server can override."""
@@ -232,10 +230,6 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         except (TimeoutError, aiohttp.ClientError, OSError):
             return SendResult(None)
         return SendResult(200, message_id=message.id)
-
-    def _report_crash(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("the recap scheduler stopped", exc_info=task.exception())
 
     def _now(self) -> datetime:
         return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(UTC)
