@@ -70,6 +70,11 @@ class SagaBot(commands.Bot):
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every failing command ends here: the member gets a short ephemeral line, the log the traceback."""
         command = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.CheckFailure) and interaction.response.is_done():
+            # A check that refused has already told the member why (a missing permission): not a
+            # failure, and nothing more to say; any member could otherwise fill the log.
+            log.info("command /%s refused by its check", command)
+            return
         log.error("command /%s failed", command, exc_info=error)
         message = say("discord.failed", pick_locale(interaction.locale))
         try:

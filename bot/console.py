@@ -153,7 +153,10 @@ class ShellSession:
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.console_state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
-        return make_envelope("quiz", True, self.quiz.locale, text, kind="quiz")
+        words = line.split()
+        # `/quiz bogus`: the usage, as a line not understood
+        understood = len(words) < 2 or not words[0].startswith("/") or find_action(QUIZ, words[1]) is not None
+        return make_envelope("quiz", understood and bool(text), self.quiz.locale, text, kind="quiz")
 
 
 def run_shell(settings: Settings, lines: list[str] | None = None, as_json: bool = False, locale: Locale | None = None,

@@ -208,3 +208,26 @@ def test_a_console_quiz_keeps_to_the_consoles_own_state_database(index: SagaInde
     assert "Quiz started" in session.reply("/quiz start 5")["text"]
     assert settings.console_state_db.exists()
     assert not settings.state_db.exists()  # the Discord bot's state is never touched by the console
+
+
+def arabic_indic(text: str) -> str:
+    """'2023-11-19' in Arabic-Indic digits, as a phone keyboard may type it."""
+    return text.translate({ord(digit): 0x0660 + int(digit) for digit in "0123456789"})
+
+
+@pytest.mark.parametrize("line", [f"/recap preview day: {arabic_indic('2023-11-19')}", f"/timeline day: {arabic_indic('2023-11-19')}",
+                                  f"/role CEO date: {arabic_indic('19')} novembre"])
+def test_digits_of_other_scripts_read_as_digits(index: SagaIndex, tmp_path: Path, line: str) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db",
+                                    console_state_db=tmp_path / "console.db"), index, "en")
+    reply = session.reply(line)
+    assert reply["ok"], reply["text"]
+    assert "19 November 2023" in reply["text"]
+
+
+@pytest.mark.parametrize(("line", "ok"), [("/quiz start ²", True), ("/quiz bogus", False), ("/quiz:", True)])
+def test_odd_quiz_lines_get_the_usage_never_an_empty_reply(index: SagaIndex, tmp_path: Path, line: str, ok: bool) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db",
+                                    console_state_db=tmp_path / "console.db"), index, "en")
+    reply = session.reply(line)
+    assert reply["ok"] is ok and reply["text"].startswith("Quiz: /quiz start")

@@ -3,6 +3,7 @@ restart without a duplicate or a gap, and 403, 404, 429 and 500 are handled as d
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -175,10 +176,16 @@ async def test_a_transient_failure_is_retried_and_posts_once(standin: DiscordSta
     await stop_bot(bot, runner)
 
 
-async def test_managing_recaps_needs_manage_channels(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex) -> None:
+async def test_managing_recaps_needs_manage_channels(standin: DiscordStandIn, settings: Settings, saga_index: SagaIndex,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
     bot, runner = await start_bot(standin, settings, saga_index, TOKEN, JumpClock(START))
-    refused = await command(standin, "subscribe", permissions="0")
+    with caplog.at_level(logging.INFO, logger="sagabot.discord"):
+        refused = await command(standin, "subscribe", permissions="0")
+        await asyncio.sleep(0.5)  # time for a second message, if one were sent
     assert refused.json["data"]["flags"] & EPHEMERAL
+    # one clear refusal, no "this command failed" after it, and no error in the log
+    assert standin.find("POST", r"^/webhooks/") == []
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     rows = await asyncio.to_thread(recap.list_recaps, bot.state_db, bot.index, guild_id=GUILD_ID, reply_locale="en")
     assert rows.subscriptions == [] or not rows.subscriptions
     await stop_bot(bot, runner)

@@ -70,9 +70,17 @@ QUESTION_WORDS = frozenset("qui quand quoi que quel quelle combien pourquoi comm
 
 
 def fold(text: str) -> str:
-    """Lowercase, without accents, with straight apostrophes: the form every comparison uses."""
+    """Lowercase, without accents, with straight apostrophes and ASCII digits (« ٢٠٢٣ », "²"):
+    the form every comparison uses."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    if not decomposed.isascii():
+        decomposed = _OTHER_DIGIT.sub(lambda found: str(unicodedata.decimal(found.group())), decomposed)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().strip()
+
+
+# A decimal digit of another script (Arabic-Indic, Devanagari…): `\d` matches them, dates and
+# counts must not see them.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def split_words(text: str) -> list[str]:

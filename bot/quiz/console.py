@@ -68,9 +68,9 @@ def open_console_quiz(index: SagaIndex, db: sqlite_utils.Database, locale: Local
 def is_quiz_line(state: ConsoleQuiz, line: str) -> bool:
     """A /quiz command, or a choice number while a quiz runs (otherwise a number is a question)."""
     words = _USER_OPTION.sub(" ", line).split()
-    if words and words[0].lower() in ("/quiz", "/quizz"):
+    if words and words[0].lower().rstrip(":") == "/quiz":
         return True
-    return len(words) == 1 and words[0].isdigit() and state.service.find_running(CONSOLE_CHANNEL) is not None
+    return len(words) == 1 and words[0].isdecimal() and words[0].isascii() and state.service.find_running(CONSOLE_CHANNEL) is not None
 
 
 def handle_quiz_line(state: ConsoleQuiz, line: str, user: str | None = None) -> str | None:
@@ -84,7 +84,7 @@ def handle_quiz_line(state: ConsoleQuiz, line: str, user: str | None = None) -> 
     words = _OPTION_NAMES.sub("", _USER_OPTION.sub(" ", line)).split()
     now = state.now()
     replies = [phrase_step(step, state.locale) for step in state.service.advance(CONSOLE_CHANNEL, now)]
-    if not words[0].lower().startswith("/quiz"):
+    if words[0].lower().rstrip(":") != "/quiz":
         replies.append(_answer(state, member, int(words[0]), now))
     else:
         typed, rest = (words[1] if len(words) > 1 else "help"), words[2:]
@@ -99,7 +99,7 @@ def _start(state: ConsoleQuiz, member: Member, words: list[str], now: float) -> 
     difficulty: Difficulty = DEFAULT_DIFFICULTY
     kind: KindChoice = DEFAULT_KIND
     for word in (word.lower() for word in words):
-        if word.isdigit():
+        if word.isdecimal() and word.isascii():
             count = int(word)
         elif word in _DIFFICULTY_WORDS:
             difficulty = _DIFFICULTY_WORDS[word]
