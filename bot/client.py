@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import discord
 import sqlite_utils
@@ -18,6 +19,8 @@ from .translator import CatalogueTranslator, pick_locale
 log = logging.getLogger("sagabot.discord")
 
 EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.recap", "bot.cogs.health")
+# The features that need the bot's state database; without it, `bot.cogs.unavailable` answers for them.
+STATEFUL = frozenset({"bot.cogs.quiz", "bot.cogs.recap"})
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -30,6 +33,18 @@ def open_bot_state(settings: Settings) -> sqlite_utils.Database:
     return open_state(settings.state_db, [quiz_store.migrations, recap_store.MIGRATIONS])
 
 
+def try_bot_state(settings: Settings) -> tuple[sqlite_utils.Database | None, str | None]:
+    """The state database, or why it can't be opened (corrupt, unreadable, read-only, a full
+    disk): then the bot still answers questions, and says quizzes and recaps are down."""
+    try:
+        return open_bot_state(settings), None
+    except (sqlite3.DatabaseError, OSError) as error:
+        problem = f"{settings.state_db}: {error}"
+        log.error("the state database can't be opened (%s). Questions are answered; quizzes and recaps are off until it is "
+                  "fixed: restore it from a backup, or move it aside (the bot then starts a new, empty one).", problem)
+        return None, problem
+
+
 def make_intents() -> discord.Intents:
     """Guilds only: slash commands need no privileged intent (no message content, no members)."""
     intents = discord.Intents.none()
@@ -38,12 +53,15 @@ def make_intents() -> discord.Intents:
 
 
 class SagaBot(commands.Bot):
-    def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database) -> None:
+    def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None,
+                 state_problem: str | None = None) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=make_intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS)
         self.settings = settings
         self.index = index
         self.state_db = state_db
+        # why there is no state database (then quizzes and recaps are off, and health says so)
+        self.state_problem = state_problem
         # The recap scheduler's clock: None is the real one; tests give a simulated one.
         self.recap_clock: object | None = None
         # The background loops (quiz driver, recap scheduler): restarted when they fail.
@@ -53,7 +71,10 @@ class SagaBot(commands.Bot):
         await self.tree.set_translator(CatalogueTranslator())
         self.tree.error(self.on_app_command_error)
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
+            if extension not in STATEFUL or self.state_db is not None:
+                await self.load_extension(extension)
+        if self.state_db is None:
+            await self.load_extension("bot.cogs.unavailable")
 
     async def close(self) -> None:
         """Close the gateway, then the state database: every accepted answer is already written."""
@@ -62,7 +83,15 @@ class SagaBot(commands.Bot):
         # finish before the connection they share is closed.
         if not await wait_for_workers():
             log.warning("closing the state database while a query still runs")
-        self.state_db.conn.close()
+        if self.state_db is not None:
+            self.state_db.conn.close()
+
+    @property
+    def state(self) -> sqlite_utils.Database:
+        """The state database, for the features that are only loaded when it opened."""
+        if self.state_db is None:
+            raise RuntimeError(f"no state database: {self.state_problem}")
+        return self.state_db
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

@@ -25,6 +25,9 @@ def check_health(settings: Settings, now: float | None = None) -> int:
     if not beat.get("ready"):
         print("unhealthy: not connected to the gateway", file=sys.stderr)
         return 1
+    if beat.get("state_problem"):
+        print(f"unhealthy: answering questions, but quizzes and recaps are off: {beat['state_problem']}", file=sys.stderr)
+        return 1
     for name, loop in (beat.get("loops") or {}).items():
         if not loop.get("running"):
             # restarted with a growing pause: a loop caught between two attempts keeps failing

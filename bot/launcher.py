@@ -73,11 +73,12 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
 
 async def _make_bot(settings: Settings) -> SagaBot:
     from .answering.index import load_index
-    from .client import SagaBot, open_bot_state
+    from .client import SagaBot, try_bot_state
     from .storage import run_sync
 
     index = await run_sync(load_index, settings.saga_db)
-    return SagaBot(settings, index, await run_sync(open_bot_state, settings))
+    state_db, problem = await run_sync(try_bot_state, settings)
+    return SagaBot(settings, index, state_db, problem)
 
 
 async def _warm_up_when_ready(bot: SagaBot) -> None:

@@ -270,6 +270,8 @@ MESSAGES.update({
     "pages.next": {"fr": "Suivant", "en": "Next"},
     "pages.not_yours": {"fr": "Seule la personne qui a posé la question peut tourner ces pages.",
                         "en": "Only the member who asked can turn these pages."},
+    "discord.state_unavailable": {"fr": "Les quiz et les récaps sont indisponibles pour le moment (la base d'état du bot ne s'ouvre pas) ; les questions marchent toujours. Les administrateurs du bot en sont avertis dans ses journaux.",
+                                  "en": "Quizzes and recaps are unavailable for now (the bot's state database can't be opened); questions still work. The bot's operators are told in its logs."},
     "discord.failed": {"fr": "Désolé, cette commande a échoué. L'erreur est notée ; réessayez plus tard.",
                        "en": "Sorry, this command failed. The error is logged; please try again later."},
     "discord.no_token": {"fr": "Pour connecter le bot à Discord, définissez DISCORD_TOKEN (environnement ou fichier .env).",

@@ -60,3 +60,11 @@ def test_health_fails_while_a_background_loop_is_down(tmp_path: Path, capsys: py
     loops["recap scheduler"]["running"] = True
     settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
     assert check_health(settings) == 0
+
+
+def test_health_fails_while_the_state_database_is_off(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_with(tmp_path)
+    beat = {"ready": True, "at": time.time(), "latency": 0.05, "loops": {}, "state_problem": "var/state.db: file is not a database"}
+    settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
+    assert check_health(settings) == 1
+    assert "quizzes and recaps are off: var/state.db: file is not a database" in capsys.readouterr().err

@@ -98,3 +98,22 @@ async def test_the_token_can_come_from_a_dotenv_file(standin: DiscordStandIn, sa
     _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     assert standin.find("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
+
+
+async def test_a_corrupt_state_database_leaves_questions_working(standin: DiscordStandIn, saga_db_path: Path,
+                                                                 tmp_path: Path) -> None:
+    (tmp_path / "state.db").write_bytes(b"this is not a database" * 100)
+    process = await start_bot("run", env=environment(standin, saga_db_path, tmp_path))
+    await standin.wait_ready(timeout=30)
+    payload = standin.make_interaction("who", [{"name": "description", "type": 3, "value": "who fired Altman?"}])
+    answered = await standin.wait_callback(payload, await standin.send_interaction(payload), timeout=15)
+    assert "OpenAI board" in answered.json["data"]["embeds"][0]["title"]
+    quiz = standin.make_interaction("quiz", [], subcommand_group="start")
+    refused = await standin.wait_callback(quiz, await standin.send_interaction(quiz), timeout=15)
+    assert refused.json["data"]["flags"] & 64 and "Quizzes and recaps are unavailable" in refused.json["data"]["content"]
+    process.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0
+    log = err.decode()
+    assert f"{tmp_path / 'state.db'}: file is not a database" in log and "move it aside" in log
+    assert "Traceback" not in log

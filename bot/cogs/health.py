@@ -26,7 +26,8 @@ class Health(commands.Cog):
     async def beat(self) -> None:
         ready = self.bot.is_ready() and not self.bot.is_closed()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        beat = {"ready": ready, "at": time.time(), "latency": self.bot.latency, "loops": self.bot.supervisor.report()}
+        beat = {"ready": ready, "at": time.time(), "latency": self.bot.latency, "loops": self.bot.supervisor.report(),
+                "state_problem": self.bot.state_problem}
         self.path.write_text(json.dumps(beat), encoding="utf-8")
 
 

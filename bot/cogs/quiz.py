@@ -87,7 +87,7 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
         rules = Rules(question_seconds=bot.settings.quiz_question_seconds, reveal_seconds=bot.settings.quiz_reveal_seconds)
-        self.service = QuizService(bot.index, bot.state_db, rules)
+        self.service = QuizService(bot.index, bot.state, rules)
         self._messages: dict[tuple[int, int], discord.Message] = {}
         self._wake = asyncio.Event()
 
@@ -180,7 +180,7 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
                 await self._publish(quiz_steps, await self._locale_of(quiz_steps))
 
     async def _locale_of(self, steps: list[Step] | tuple[Step, ...]) -> Locale:
-        return await run_sync(store.read_quiz_locale, self.bot.state_db, steps[0].quiz_id) if steps else "en"
+        return await run_sync(store.read_quiz_locale, self.bot.state, steps[0].quiz_id) if steps else "en"
 
     async def _publish(self, steps: list[Step], locale: Locale, stopper: str | None = None) -> None:
         """Each step as a message: a new question, the reveal (an edit of the question), the standings."""

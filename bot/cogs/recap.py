@@ -119,7 +119,7 @@ def make_post_embed(post: Post) -> discord.Embed:
 class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_description=text("cmd.recap.description")):
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
-        self.scheduler = RecapScheduler(bot.state_db, bot.index, clock=getattr(bot, "recap_clock", None))
+        self.scheduler = RecapScheduler(bot.state, bot.index, clock=getattr(bot, "recap_clock", None))
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DailyQuestion, DailyAnswer)
@@ -155,7 +155,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         if missing:
             await self._answer(interaction, recap.describe_missing_permissions(missing, target.id, locale))
             return
-        reply = await run_sync(recap.subscribe, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
+        reply = await run_sync(recap.subscribe, self.bot.state, self.bot.index, guild_id=_guild_id(interaction),
                                channel_id=target.id, post_locale=recap.pick_post_locale(str(interaction.guild_locale or "")),
                                reply_locale=locale, now=self._now(), time_text=time, timezone_name=timezone_name, mode=mode,
                                created_by=interaction.user.id)
@@ -166,14 +166,14 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.unsubscribe, self.bot.state_db, guild_id=_guild_id(interaction),
+        reply = await run_sync(recap.unsubscribe, self.bot.state, guild_id=_guild_id(interaction),
                                channel_id=_pick_channel(interaction, channel).id, reply_locale=pick_locale(interaction.locale))
         self.scheduler.notify_changed()
         await self._answer(interaction, reply.text)
 
     @app_commands.command(name=text("cmd.recap_list.name"), description=text("cmd.recap_list.description"))
     async def list(self, interaction: discord.Interaction) -> None:
-        reply = await run_sync(recap.list_recaps, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
+        reply = await run_sync(recap.list_recaps, self.bot.state, self.bot.index, guild_id=_guild_id(interaction),
                                reply_locale=pick_locale(interaction.locale))
         await self._answer(interaction, reply.text)
 
@@ -181,7 +181,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def pause(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.pause, self.bot.state_db, guild_id=_guild_id(interaction),
+        reply = await run_sync(recap.pause, self.bot.state, guild_id=_guild_id(interaction),
                                channel_id=_pick_channel(interaction, channel).id,
                                reply_locale=pick_locale(interaction.locale), now=self._now())
         self.scheduler.notify_changed()
@@ -191,7 +191,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(channel=text("opt.channel.name"))
     @app_commands.describe(channel=text("opt.channel.description"))
     async def resume(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        reply = await run_sync(recap.resume, self.bot.state_db, self.bot.index, guild_id=_guild_id(interaction),
+        reply = await run_sync(recap.resume, self.bot.state, self.bot.index, guild_id=_guild_id(interaction),
                                channel_id=_pick_channel(interaction, channel).id, reply_locale=pick_locale(interaction.locale),
                                now=self._now())
         self.scheduler.notify_changed()
@@ -201,7 +201,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     @app_commands.rename(day=text("opt.day.name"))
     @app_commands.describe(day=text("opt.day.description"))
     async def preview(self, interaction: discord.Interaction, day: app_commands.Range[str, _DAY.low, _DAY.high] | None = None) -> None:
-        reply = await run_sync(recap.preview, self.bot.state_db, self.bot.index, reply_locale=pick_locale(interaction.locale),
+        reply = await run_sync(recap.preview, self.bot.state, self.bot.index, reply_locale=pick_locale(interaction.locale),
                                now=self._now(), day_text=day, channel_id=interaction.channel_id, guild_id=interaction.guild_id,
                                post_locale=pick_locale(interaction.locale))
         embed = make_post_embed(reply.post) if reply.post is not None else discord.utils.MISSING
