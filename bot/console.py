@@ -34,6 +34,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     command.name: tuple(name for option in command.options for name in option.names) for command in QUESTION_COMMANDS
 }
 EXIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
+# The longest line the console reads (a question, with its options).
+MAX_LINE = 1000
 # A command typed by its French name, as Discord shows it to French members (`/aide`, `/qui`,
 # `/récap`): the catalogue's `cmd.<command>.name`, with or without accents.
 FRENCH_NAMES = {fold(command.title("fr")): command.name for command in COMMANDS}
@@ -71,6 +73,10 @@ def parse_line(line: str) -> Line:
 
 def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> Answer:
     """Parse one line and answer it with the engine function of its command."""
+    if len(line) > MAX_LINE:
+        # Discord caps an option at a few hundred characters; a console line gets the same courtesy.
+        return Answer("ask", "error", locale or _guess(line[:MAX_LINE]), ok=False, reason="error.too_long",
+                      detail={"limit": str(MAX_LINE)})
     parsed = parse_line(line)
     if not line.strip():
         return Answer("ask", "error", locale or FALLBACK_LOCALE, ok=False, reason="error.empty")
@@ -80,7 +86,7 @@ def answer_line(index: SagaIndex, line: str, locale: Locale | None = None) -> An
     if declared is None or handler is None:
         commands = ", ".join(f"/{command.name}" for command in COMMANDS)
         return Answer(parsed.command, "error", locale or _guess(parsed.text), ok=False, reason="error.unknown_command",
-                      detail={"command": f"/{parsed.command}", "commands": commands})
+                      detail={"command": f"/{parsed.command[:40]}", "commands": commands})
     return handler(index, _read_values(declared, parsed), locale)
 
 
@@ -124,6 +130,8 @@ class ShellSession:
     recap: RecapConsole | None = None
 
     def reply(self, line: str) -> dict[str, Any]:
+        if len(line) > MAX_LINE:
+            return handle_line(self.index, line, self.locale)
         command = parse_line(line).command
         if command == "recap":
             return guard_line("recap", line, self.locale or FALLBACK_LOCALE, lambda: self._reply_recap(line))

@@ -29,5 +29,5 @@ def guard_line(command: str, line: str, locale: Locale, reply: Callable[[], dict
     try:
         return reply()
     except Exception as error:  # noqa: BLE001 - any failure becomes a clear reply, and is reported on stderr
-        print(f"sagabot: internal error on {line!r}: {error!r}", file=sys.stderr)
+        print(f"sagabot: internal error on {line[:200]!r}: {error!r}", file=sys.stderr)
         return make_envelope(command, False, locale, say("error.internal", locale))

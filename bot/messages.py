@@ -52,6 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_understood": {"fr": "Je n'ai pas compris la question. Nommez une personne ou une action, par exemple « qui a viré Altman ? », ou tapez /help.",
                              "en": "I didn't understand the question. Name a person or an action, e.g. \"who fired Altman?\", or type /help."},
     "error.empty": {"fr": "Ligne vide. Tapez une question ou /help.", "en": "Empty line. Type a question or /help."},
+    "error.too_long": {"fr": "Ligne trop longue. Attendu : une question ou une commande de {limit} caractères au plus.",
+                       "en": "That line is too long. Expected: a question or a command of at most {limit} characters."},
     # --- the pieces of an answer
     "source.one": {"fr": "source : {sources}", "en": "source: {sources}"},
     "source.many": {"fr": "sources : {sources}", "en": "sources: {sources}"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import discord
 from discord import Locale, app_commands
 
 from .commands import Option
@@ -40,3 +41,10 @@ class CatalogueTranslator(app_commands.Translator):
 def make_choices(option: Option) -> list[app_commands.Choice[str]]:
     """A declared option's choices as Discord shows them."""
     return [app_commands.Choice(name=choice, value=choice) for choice in option.choices]
+
+
+def escape_user_text(text: str) -> str:
+    """A member's own words shown back on Discord (a day typed wrong, a display name): no markdown,
+    no masked link, no mention of any kind; mentions are off anyway, this keeps the text inert."""
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return escaped.replace("<", "<\u200b")

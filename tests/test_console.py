@@ -231,3 +231,16 @@ def test_odd_quiz_lines_get_the_usage_never_an_empty_reply(index: SagaIndex, tmp
                                     console_state_db=tmp_path / "console.db"), index, "en")
     reply = session.reply(line)
     assert reply["ok"] is ok and reply["text"].startswith("Quiz: /quiz start")
+
+
+@pytest.mark.parametrize("line", ["x" * 1_000_000, "/timeline day: " + "9" * 1_000_000, "/recap preview " + "d" * 1_000_000])
+def test_a_huge_line_gets_a_short_clear_refusal(index: SagaIndex, tmp_path: Path, line: str) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db",
+                                    console_state_db=tmp_path / "console.db"), index, "en")
+    reply = session.reply(line)
+    assert not reply["ok"] and len(reply["text"]) < 200 and "at most 1000 characters" in reply["text"]
+
+
+def test_an_echoed_word_is_shown_short(index: SagaIndex) -> None:
+    reply = handle_line(index, "/timeline day: " + "nope " * 100)
+    assert not reply["ok"] and len(reply["text"]) < 250 and "…" in reply["text"]

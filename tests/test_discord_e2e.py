@@ -3,6 +3,7 @@ pages, pictures, errors, in French and English, in a guild and in DMs."""
 from __future__ import annotations
 
 import asyncio
+import re
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -212,3 +213,14 @@ async def test_the_heartbeat_reports_a_healthy_connected_bot(live_bot: SagaBot) 
     health = live_bot.get_cog("Health")
     await health.beat()  # type: ignore[union-attr]  # the cog is loaded
     assert check_health(live_bot.settings) == 0
+
+
+async def test_a_members_words_shown_back_are_inert(live_bot: SagaBot, standin: DiscordStandIn) -> None:
+    typed = "@everyone [free](https://evil.example) <@&456>"
+    _, callback = await ask(standin, "timeline", [option("day", typed)])
+    shown = embed_text(callback)
+    assert "I can't read the day" in shown
+    # no masked link, no mention: the brackets escaped, a zero-width space after @ and <
+    assert re.search(r"(?<!\\)\[free\]\(", shown) is None and "\\[free]" in shown
+    assert "@everyone" not in shown and "<@&456>" not in shown
+    assert callback.json["data"]["allowed_mentions"] == {"parse": []}

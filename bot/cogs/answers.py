@@ -7,6 +7,7 @@ options, their lengths and autocomplete, and the handler it calls; it replies th
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 import io
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -26,7 +27,7 @@ from ..commands import QUESTION_COMMANDS, Command
 from ..messages import say
 from ..pages import build_pages
 from ..storage import run_sync
-from ..translator import pick_locale, text
+from ..translator import escape_user_text, pick_locale, text
 from ..views.pages import PageView, make_embed
 
 Choices = list[app_commands.Choice[str]]
@@ -85,7 +86,10 @@ class Answers(commands.Cog):
 
     # --- the one place answers are sent ----------------------------------------------------
     async def _reply(self, interaction: discord.Interaction, answer: Answer) -> None:
-        pages = build_pages(compose_reply(self.index, answer))
+        # What the member typed and is shown back ("I can't read the day …") stays inert text.
+        shown = replace(answer, asked=escape_user_text(answer.asked),
+                        detail={key: escape_user_text(value) for key, value in answer.detail.items()})
+        pages = build_pages(compose_reply(self.index, shown))
         if not answer.ok:
             await interaction.response.send_message(embed=make_embed(pages[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return

@@ -30,7 +30,7 @@ from ..quiz.session import Member, QuestionOpened, QuestionRevealed, QuizEnded, 
 from ..quiz.texts import (phrase_click, phrase_end, phrase_leaderboard, phrase_reveal, phrase_start, phrase_stats,
                           phrase_step, phrase_stop_denied)
 from ..storage import run_sync
-from ..translator import make_choices, pick_locale, text
+from ..translator import escape_user_text, make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.quiz")
 CHOICES = 4
@@ -42,7 +42,8 @@ def pick_public_locale(interaction: discord.Interaction) -> Locale:
 
 
 def as_member(user: discord.abc.User) -> Member:
-    return Member(str(user.id), user.display_name, user.bot)
+    # The name is shown in public messages (the start, standings, leaderboards): kept inert.
+    return Member(str(user.id), escape_user_text(user.display_name), user.bot)
 
 
 class QuizChoice(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"quiz:(?P<quiz>\d+):(?P<number>\d+):(?P<choice>\d)"):
@@ -113,7 +114,7 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
         difficulty, kind = cast(Difficulty, difficulty), cast(KindChoice, kind)
         result = await run_sync(self.service.start_quiz, str(interaction.guild_id), str(interaction.channel_id),
                                 as_member(interaction.user), locale, time.time(), count=questions, difficulty=difficulty, kind=kind)
-        reply = phrase_start(result, locale, interaction.user.display_name, difficulty, kind)
+        reply = phrase_start(result, locale, escape_user_text(interaction.user.display_name), difficulty, kind)
         await interaction.response.send_message(reply, ephemeral=result.status != "started", allowed_mentions=NO_MENTIONS)
         if result.opened is not None:
             await self._publish([result.opened], locale)
@@ -129,7 +130,8 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
             await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         await interaction.response.defer(thinking=False)
-        await self._publish(list(outcome.steps), await self._locale_of(outcome.steps), stopper=interaction.user.display_name)
+        await self._publish(list(outcome.steps), await self._locale_of(outcome.steps),
+                            stopper=escape_user_text(interaction.user.display_name))
 
     @app_commands.command(name=text("cmd.quiz_leaderboard.name"), description=text("cmd.quiz_leaderboard.description"))
     @app_commands.rename(period=text("opt.period.name"))
@@ -147,7 +149,7 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
     async def stats(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
         who = member or interaction.user
         found = await run_sync(self.service.read_member_stats, str(interaction.guild_id), str(who.id))
-        await interaction.response.send_message(phrase_stats(found, who.display_name, pick_locale(interaction.locale)),
+        await interaction.response.send_message(phrase_stats(found, escape_user_text(who.display_name), pick_locale(interaction.locale)),
                                                 allowed_mentions=NO_MENTIONS)
 
     # --- clicks ----------------------------------------------------------------------------
