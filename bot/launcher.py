@@ -8,11 +8,16 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
+
+# The pauses between two attempts to reach Discord at start.
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:  # imported late at run time, to keep the `data` commands light
     from .client import SagaBot
@@ -98,7 +103,11 @@ async def _serve(settings: Settings, token: str) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     async with bot:
-        runner = asyncio.create_task(bot.start(token))
+        if not await _log_in(bot, token, stopping):
+            log.info("stop signal received before Discord could be reached")
+            return
+        # discord.py reconnects the gateway by itself, with its own backoff.
+        runner = asyncio.create_task(bot.connect(reconnect=True))
         warming = asyncio.create_task(_warm_up_when_ready(bot))
         stopper = asyncio.create_task(stopping.wait())
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -109,6 +118,26 @@ async def _serve(settings: Settings, token: str) -> None:
         warming.cancel()
         await asyncio.gather(runner, return_exceptions=False)
     log.info("closed cleanly")
+
+
+async def _log_in(bot: SagaBot, token: str, stopping: asyncio.Event) -> bool:
+    """Log in, waiting for Discord as long as it can't be reached (one line per attempt, with a
+    pause that doubles up to a minute); False if asked to stop meanwhile. A refused token raises."""
+    delay = FIRST_RETRY_SECONDS
+    while not stopping.is_set():
+        try:
+            await bot.login(token)
+            return True
+        except discord.LoginFailure:
+            raise
+        except (OSError, aiohttp.ClientError, discord.DiscordServerError) as error:
+            log.error("Discord can't be reached (%s); trying again in %.0f s", error, delay)
+        try:
+            await asyncio.wait_for(stopping.wait(), delay)
+        except TimeoutError:
+            pass
+        delay = min(delay * 2, LAST_RETRY_SECONDS)
+    return False
 
 
 async def _sync(settings: Settings, token: str, guild_id: int | None) -> list[discord.app_commands.AppCommand]:

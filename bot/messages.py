@@ -345,6 +345,8 @@ MESSAGES.update({
                              "en": "Unknown timezone \"{asked}\". Expected: an IANA name, e.g. Europe/Paris or America/Los_Angeles."},
     "recap.error.mode": {"fr": "Mode « {asked} » inconnu. Modes : replay, anniversary, digest.",
                          "en": "Unknown mode \"{asked}\". Modes: replay, anniversary, digest."},
+    "recap.error.channel": {"fr": "Salon « {asked} » illisible. Attendu : l'identifiant d'un salon (un nombre), par exemple 123456789012345678.",
+                            "en": "I can't read the channel \"{asked}\". Expected: a channel id (a number), e.g. 123456789012345678."},
     "recap.error.day": {"fr": "Jour « {asked} » illisible. Attendu : 2023-11-19, dimanche ou 19 novembre.",
                         "en": "I can't read the day \"{asked}\". Expected: 2023-11-19, Sunday or November 19."},
     "recap.error.no_events_day": {"fr": "Les articles ne datent aucun événement précisément du {day}.",

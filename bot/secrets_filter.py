@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 import logging
+import re
+import sys
+import traceback
+from types import TracebackType
 
 REDACTED = "[token redacted]"
+# Interaction tokens ride in URLs (`/interactions/<id>/<token>/callback`, `/webhooks/<app>/<token>`),
+# which discord.py logs at DEBUG: each lets anyone answer as the bot for 15 minutes.
+_INTERACTION_TOKEN = re.compile(r"(/(?:interactions|webhooks)/\d+/)[^/\s?'\"]+")
 
 
 class TokenRedactor(logging.Filter):
@@ -17,12 +24,16 @@ class TokenRedactor(logging.Filter):
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        for secret in self.secrets:
-            message = message.replace(secret, REDACTED)
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(secret, REDACTED)
+        message = self.redact(message)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         record.msg, record.args = message, None
         return True
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return _INTERACTION_TOKEN.sub(rf"\1{REDACTED}", text)
 
 
 def protect_logs(*secrets: str) -> TokenRedactor:
@@ -33,4 +44,10 @@ def protect_logs(*secrets: str) -> TokenRedactor:
         logging.basicConfig(level=logging.INFO)
     for handler in root.handlers:
         handler.addFilter(redactor)
+
+    def print_redacted(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        # A traceback that escapes to the interpreter goes to stderr without logging's filters.
+        sys.stderr.write(redactor.redact("".join(traceback.format_exception(kind, error, trace))))
+
+    sys.excepthook = print_redacted
     return redactor

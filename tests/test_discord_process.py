@@ -117,3 +117,18 @@ async def test_a_corrupt_state_database_leaves_questions_working(standin: Discor
     log = err.decode()
     assert f"{tmp_path / 'state.db'}: file is not a database" in log and "move it aside" in log
     assert "Traceback" not in log
+
+
+async def test_discord_out_of_reach_at_start_is_waited_for_without_a_traceback(saga_db_path: Path, tmp_path: Path) -> None:
+    closed = DiscordStandIn()
+    await closed.start()
+    await closed.stop()  # its port now refuses connections: Discord is out of reach
+    process = await start_bot("run", env=environment(closed, saga_db_path, tmp_path))
+    await asyncio.sleep(4)
+    assert process.returncode is None  # still waiting for Discord, not crashed
+    process.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(process.communicate(), 20)
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert log.count("Discord can't be reached") >= 2 and "trying again in 2 s" in log
+    assert "Traceback" not in log and TOKEN not in log

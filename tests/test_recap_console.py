@@ -80,3 +80,16 @@ def test_the_shell_takes_recap_lines(saga_db_path: Path) -> None:
     assert [reply["ok"] for reply in replies] == [True, True, True]
     assert "The saga, day by day — Monday 20 November 2023" in replies[0]["text"]
     assert "post in channel 1:" in replies[2]["text"] and "Friday 17 November 2023" in replies[2]["text"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("/recap subscribe now: 9999-12-31T23:59+00:00", "Expected: an ISO 8601 time"),
+    ("/recap subscribe channel: 99999999999999999999999", "Expected: a channel id"),
+    ("/recap subscribe channel: #general", "Expected: a channel id"),
+])
+def test_an_impossible_value_is_refused_and_the_session_goes_on(index: SagaIndex, line: str, expected: str) -> None:
+    session = RecapConsole(index, datetime(2024, 11, 15, 12, 0, tzinfo=UTC))
+    refused = session.handle(line, "en")
+    assert not refused["ok"] and expected in refused["text"]
+    assert session.handle("/recap list", "en")["ok"]  # nothing was saved, nothing is broken
+    assert session.handle("/recap subscribe channel: <#1234>", "en")["ok"]

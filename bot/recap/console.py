@@ -37,6 +37,9 @@ from .store import MIGRATIONS
 
 CONSOLE_GUILD = 1
 CONSOLE_CHANNEL = 1
+LATEST_YEAR = 9000
+# Discord ids are snowflakes: positive 64-bit integers, as SQLite stores them.
+LARGEST_ID = 2**63 - 1
 # The options and subcommands as bot.commands declares them (the slash commands' own), plus the
 # console's simulation (`next`, `run`, `now:`).
 OPTION_NAMES = list_option_names(RECAP)
@@ -62,10 +65,12 @@ def parse_recap_line(line: str) -> RecapLine:
 def parse_now(text: str) -> datetime | None:
     """An ISO 8601 instant with its offset ('2024-11-17T08:00+01:00', '…Z'), in UTC; else None."""
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+        typed = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = typed.astimezone(UTC) if typed.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
+    # A clock set past LATEST_YEAR leaves no room for the next post's date (year 9999 overflows).
+    return moment if moment is not None and moment.year <= LATEST_YEAR else None
 
 
 class _Place(TypedDict):
@@ -103,7 +108,10 @@ class RecapConsole:
                 return say("recap.error.now", locale, asked=parsed.options["now"]), False, None
             self._move_clock(moment)
         now = self.clock.now()
-        channel = _read_int(parsed.options.get("channel"), CONSOLE_CHANNEL)
+        typed_channel = parsed.options.get("channel")
+        channel = _read_channel(typed_channel) if typed_channel else CONSOLE_CHANNEL
+        if channel is None:
+            return say("recap.error.channel", locale, asked=typed_channel or ""), False, None
         place: _Place = {"guild_id": CONSOLE_GUILD, "channel_id": channel, "reply_locale": locale, "label": _label_channel}
         if parsed.action == "preview":
             reply = commands.preview(self.db, self.index, reply_locale=locale, now=now,
@@ -173,6 +181,15 @@ class RecapConsole:
 
 def _label_channel(channel_id: int) -> str:
     return f"#{channel_id}"
+
+
+def _read_channel(text: str) -> int | None:
+    """A channel id, as typed (`123…`) or as Discord shows a mention (`<#123…>`); None if it is not one."""
+    digits = text.strip().removeprefix("<#").removesuffix(">")
+    if not (digits.isascii() and digits.isdecimal()):
+        return None
+    value = int(digits)
+    return value if 0 < value <= LARGEST_ID else None
 
 
 def _read_int(text: str | None, default: int) -> int:
