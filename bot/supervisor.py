@@ -43,7 +43,9 @@ class Supervisor:
         self.tasks: dict[str, asyncio.Task[None]] = {}
 
     def start(self, name: str, loop: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
-        """Run `loop()` under supervision until `stop(name)`; a new call to `loop` at each restart."""
+        """Run `loop()` under supervision until `stop(name)`; a new call to `loop` at each restart.
+        A loop already running under that name is stopped first: one task per name."""
+        self.stop(name)
         self.states[name] = LoopState()
         task = asyncio.create_task(self._keep_running(name, loop), name=name)
         self.tasks[name] = task

@@ -3,9 +3,11 @@ and a tiny valid data set that tests break one way at a time."""
 from __future__ import annotations
 
 import hashlib
-
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from typing import TYPE_CHECKING
 
 import pytest
@@ -169,3 +171,17 @@ def copy_project(project: Settings, destination: Path) -> Settings:
     shutil.copytree(project.data_dir, destination / "data")
     shutil.copytree(project.seeds_dir, destination / "seeds")
     return Settings(root=destination, data_dir=destination / "data", seeds_dir=destination / "seeds", saga_db=destination / "saga.db")
+
+
+class FailOnce:
+    """A hand-written fault: the first call raises "database is locked", later calls go through."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.failures = 0
+
+    def __call__(self, *args: Any) -> Any:
+        if not self.failures:
+            self.failures += 1
+            raise sqlite3.OperationalError("database is locked")
+        return self.function(*args)

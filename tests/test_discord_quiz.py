@@ -3,7 +3,6 @@ edits the question, the leaderboard reflects it, and it all survives a restart."
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import yarl
 from bot.answering.index import SagaIndex
 from bot.settings import Settings
 
+from .conftest import FailOnce
 from .discord_harness import start_bot, stop_bot
 from .discord_standin import CHANNEL_ID, DiscordStandIn, Recorded
 
@@ -138,20 +138,12 @@ async def test_the_driver_survives_a_database_error_and_still_reveals(standin: D
                                                                      saga_index: SagaIndex, caplog: pytest.LogCaptureFixture) -> None:
     bot, runner = await start_bot(standin, settings, saga_index, TOKEN)
     service = bot.get_cog("Quiz").service  # type: ignore[union-attr]  # the cog is loaded
-    real_advance, failures = service.advance_all, []
-
-    def advance_once_locked(now: float) -> list:
-        if not failures:
-            failures.append(now)
-            raise sqlite3.OperationalError("database is locked")
-        return real_advance(now)
-
-    service.advance_all = advance_once_locked
+    service.advance_all = fault = FailOnce(service.advance_all)
     await send(standin, quiz_command(standin, "start", [{"name": "questions", "type": 4, "value": 5}]))
     await standin.wait_for(posted_question)
     # The question's deadline passes, the driver's first advance fails; restarted a second later, it reveals.
     await standin.wait_for(lambda r: r.method == "PATCH" and r.path.startswith(f"/channels/{CHANNEL_ID}/messages/"), 15)
-    assert failures
+    assert fault.failures
     assert any("the quiz driver failed" in record.getMessage() for record in caplog.records)
     assert bot.supervisor.report()["quiz driver"]["restarts"] >= 1
     await stop_bot(bot, runner)

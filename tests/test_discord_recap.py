@@ -18,6 +18,7 @@ from bot.quiz.daily import make_daily_question
 from bot.recap import commands as recap
 from bot.settings import Settings
 
+from .conftest import FailOnce
 from .discord_harness import start_bot, stop_bot
 from .discord_standin import CHANNEL_ID, GUILD_ID, DiscordStandIn, Recorded
 
@@ -218,4 +219,21 @@ async def test_a_thousand_channels_due_together_get_no_429(standin: DiscordStand
     elapsed = time.monotonic() - began
     assert standin.rejected_429 == 0
     assert elapsed >= (len(channels) - 50) / 50  # paced, not bursted
+    await stop_bot(bot, runner)
+
+
+async def test_the_scheduler_survives_a_locked_database_and_still_posts(standin: DiscordStandIn, settings: Settings,
+                                                                      saga_index: SagaIndex, caplog: pytest.LogCaptureFixture) -> None:
+    clock = JumpClock(START)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
+    await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"},
+                                         {"name": "timezone_name", "type": 3, "value": "Europe/Paris"}])
+    scheduler = bot.get_cog("Recap").scheduler  # type: ignore[union-attr]  # the cog is loaded
+    scheduler.due = fault = FailOnce(scheduler.due)  # the loop's next look fails; the supervisor restarts it
+    scheduler.notify_changed()
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    (first,) = await wait_posts(standin, 1, timeout=15)
+    assert "17 novembre 2023" in first.json["embeds"][0]["title"]
+    assert fault.failures and any("the recap scheduler failed" in record.getMessage() for record in caplog.records)
+    assert bot.supervisor.report()["recap scheduler"]["restarts"] >= 1
     await stop_bot(bot, runner)

@@ -37,7 +37,8 @@ from .store import MIGRATIONS
 
 CONSOLE_GUILD = 1
 CONSOLE_CHANNEL = 1
-LATEST_YEAR = 9000
+# The years a simulated clock may be set to: the saga's anniversaries to come, not year 9999.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 # Discord ids are snowflakes: positive 64-bit integers, as SQLite stores them.
 LARGEST_ID = 2**63 - 1
 # The options and subcommands as bot.commands declares them (the slash commands' own), plus the
@@ -69,8 +70,8 @@ def parse_now(text: str) -> datetime | None:
         moment = typed.astimezone(UTC) if typed.tzinfo else None
     except (ValueError, OverflowError):
         return None
-    # A clock set past LATEST_YEAR leaves no room for the next post's date (year 9999 overflows).
-    return moment if moment is not None and moment.year <= LATEST_YEAR else None
+    # A clock set near year 9999 leaves no room for the next post's date (it overflows).
+    return moment if moment is not None and EARLIEST_YEAR <= moment.year <= LATEST_YEAR else None
 
 
 class _Place(TypedDict):
