@@ -1,14 +1,18 @@
 """A heartbeat file for the container's health check: written while the gateway is connected."""
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from ..client import SagaBot
 
 INTERVAL_SECONDS = 30
+# The loop that writes the heartbeat, under the bot's supervisor like the others: a failed write
+# (a full disk) is logged and retried, and the stale file then tells the health check.
+HEARTBEAT = "heartbeat"
 
 
 class Health(commands.Cog):
@@ -17,13 +21,17 @@ class Health(commands.Cog):
         self.path = bot.settings.health_file
 
     async def cog_load(self) -> None:
-        self.beat.start()
+        self.bot.supervisor.start(HEARTBEAT, self._beat_forever)
 
     async def cog_unload(self) -> None:
-        self.beat.cancel()
+        self.bot.supervisor.stop(HEARTBEAT)
 
-    @tasks.loop(seconds=INTERVAL_SECONDS)
-    async def beat(self) -> None:
+    async def _beat_forever(self) -> None:
+        while True:
+            self.beat()
+            await asyncio.sleep(INTERVAL_SECONDS)
+
+    def beat(self) -> None:
         ready = self.bot.is_ready() and not self.bot.is_closed()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         beat = {"ready": ready, "at": time.time(), "latency": self.bot.latency, "loops": self.bot.supervisor.report(),
