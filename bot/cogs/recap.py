@@ -11,6 +11,7 @@ import builtins
 import logging
 import re
 import zoneinfo
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -33,6 +34,8 @@ from ..translator import make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.recap")
 TIMEZONES = sorted(zoneinfo.available_timezones())
+# Discord's type of a channel option.
+CHANNEL_OPTION = 7
 # The loop that posts recaps when due, under the bot's supervisor.
 SCHEDULER = "recap scheduler"
 # The options as bot.commands declares them (the console parses the same declarations).
@@ -91,6 +94,20 @@ def _guild_id(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+def find_member_permissions(data: Mapping[str, Any], typed_in: discord.Permissions) -> discord.Permissions:
+    """The member's permissions in the channel a recap command names (Discord resolves them in the
+    interaction, channel by channel), or in the channel it was typed in when it names none."""
+    options = list(data.get("options") or [])
+    while options and options[0].get("type") in (1, 2):  # the subcommand (group) around the options
+        options = list(options[0].get("options") or [])
+    named = next((option.get("value") for option in options if option.get("type") == CHANNEL_OPTION), None)
+    if named is None:
+        return typed_in
+    resolved = (data.get("resolved") or {}).get("channels", {}).get(str(named), {})
+    # a channel Discord did not resolve for this member grants nothing
+    return discord.Permissions(int(resolved.get("permissions") or 0))
+
+
 def _pick_channel(interaction: discord.Interaction, channel: discord.TextChannel | None) -> discord.abc.Snowflake:
     """The channel named in the command, else the one it was typed in (always known for a slash command)."""
     target = channel or interaction.channel
@@ -131,8 +148,11 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         self.scheduler.stop()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """The real check behind default_permissions, which a server can override."""
-        if interaction.permissions.manage_channels:
+        """The real check behind default_permissions, which a server can override: Manage Channels
+        on the channel the command acts on (the one named, else the one it is typed in)."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return True  # buttons of a post: anyone may answer the question of the day
+        if find_member_permissions(interaction.data or {}, interaction.permissions).manage_channels:
             return True
         await interaction.response.send_message(recap.describe_permission_needed(pick_locale(interaction.locale)),
                                                 ephemeral=True, allowed_mentions=NO_MENTIONS)
