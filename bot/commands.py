@@ -15,7 +15,7 @@ from .answering import engine
 from .answering.answers import Answer
 from .answering.index import SagaIndex
 from .answering.normalize import Locale
-from .curation.checks import fold
+from .answering.normalize import fold
 from .messages import say
 from .quiz.generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS
 from .quiz.questions import DIFFICULTIES, KIND_CHOICES, Difficulty, KindChoice

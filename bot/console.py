@@ -19,7 +19,7 @@ from .answering.answers import Answer, serialise_answer
 from .answering.index import SagaIndex, load_index
 from .answering.normalize import FALLBACK_LOCALE, Locale
 from .answering.replies import render
-from .curation.checks import fold
+from .answering.normalize import fold
 from .commands import BY_NAME, COMMANDS, QUESTION_COMMANDS, QUIZ, Command, find_action
 from .envelope import guard_line, make_envelope
 from .messages import say
