@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .answering.answers import Answer, serialise_answer
 from .answering.index import SagaIndex, load_index
-from .answering.normalize import FALLBACK_LOCALE, Locale
+from .answering.normalize import FALLBACK_LOCALE, Locale, fold
 from .answering.replies import render
-from .answering.normalize import fold
 from .commands import BY_NAME, COMMANDS, QUESTION_COMMANDS, QUIZ, Command, find_action
 from .envelope import guard_line, make_envelope
 from .messages import say
@@ -48,7 +47,7 @@ class Line:
     command: str
     text: str
     options: dict[str, str] = field(default_factory=dict)
-    # the language the command's own name is in, when it tells (`/aide` is French)
+    # the language the command's own name is in, when it tells (`/aide`, `/quiz lancer` are French)
     locale: Locale | None = None
 
 
@@ -61,7 +60,7 @@ def parse_line(line: str) -> Line:
     name, _, rest = stripped[1:].partition(" ")
     typed = name.lower().rstrip(":")
     command = FRENCH_NAMES.get(fold(typed), typed)
-    locale: Locale | None = "fr" if command != typed else None
+    locale: Locale | None = "fr" if command != typed or _names_french_subcommand(command, rest) else None
     names = OPTIONS.get(command, ())
     if not names:
         return Line(command, rest.strip(), locale=locale)
@@ -157,7 +156,7 @@ class ShellSession:
         from .quiz.console import handle_quiz_line, open_console_quiz
         from .storage import open_state
 
-        locale = self.locale or _guess_quiz_locale(line)
+        locale = self.locale or parse_line(line).locale or _guess(line)
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.console_state_db, [store.migrations]), locale)
         text = handle_quiz_line(self.quiz, line) or ""
@@ -215,12 +214,12 @@ def _read(stdin: TextIO) -> Iterable[str]:
         yield line.rstrip("\n")
 
 
-def _guess_quiz_locale(line: str) -> Locale:
-    """French when the subcommand is typed by its French name (`/quiz lancer`), else as the words go."""
-    words = line.split()
-    typed = words[1] if len(words) > 1 else ""
-    action = find_action(QUIZ, typed)
-    return "fr" if action is not None and fold(typed) != action else _guess(line)
+def _names_french_subcommand(command: str, rest: str) -> bool:
+    """`/quiz lancer`, `/récap aperçu`: the subcommand typed by its French name."""
+    declared = BY_NAME.get(command)
+    typed = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    action = find_action(declared, typed) if declared is not None and declared.subcommands else None
+    return action is not None and fold(typed) != action
 
 
 def _guess(text: str) -> Locale:

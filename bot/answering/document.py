@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..messages import say
 from .normalize import Locale
+from .phrasing import phrase_source_list
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def render_text(reply: Reply) -> str:
 def _render_item(item: Item, locale: Locale) -> list[str]:
     head = " — ".join(part for part in (item.when, item.who, item.text) if part)
     if item.sources:
-        head += f" [{say('source.one' if len(item.sources) == 1 else 'source.many', locale, sources=_join(item.sources, locale))}]"
+        head += f" [{phrase_source_list(item.sources, locale)}]"
     passages = [f"« {passage.quote} » — {passage.source}" for passage in item.passages]
     if not head and passages:
         # a passage alone (/source): it is the item
@@ -91,6 +92,3 @@ def _render_item(item: Item, locale: Locale) -> list[str]:
         lines.append(f"  {item.note}")
     return lines
 
-
-def _join(parts: tuple[str, ...], locale: Locale) -> str:
-    return (" ; " if locale == "fr" else "; ").join(parts)

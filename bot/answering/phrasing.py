@@ -136,9 +136,18 @@ def describe_article(article: Article | None, seed: str, locale: Locale) -> str:
 
 
 def phrase_sources(index: SagaIndex, sources: tuple[Source, ...] | list[Source], locale: Locale) -> str:
-    """'source: 002 Business Insider' / 'sources: 001 FredZone; 004 ZDNet.com' (each article once)."""
-    tags = [tag_article(index, seed, locale) for seed in sorted({source.article for source in sources})]
-    return say("source.one" if len(tags) == 1 else "source.many", locale, sources=pick_separator(locale).join(tags))
+    """'source: Business Insider' / 'sources: FredZone; ZDNet.com' (each article once)."""
+    return phrase_source_list(name_articles(index, sources, locale), locale)
+
+
+def name_articles(index: SagaIndex, sources: tuple[Source, ...] | list[Source], locale: Locale) -> tuple[str, ...]:
+    """The articles of `sources`, each once, by the name members know them by."""
+    return tuple(tag_article(index, seed, locale) for seed in sorted({source.article for source in sources}))
+
+
+def phrase_source_list(names: tuple[str, ...], locale: Locale) -> str:
+    """'source: Business Insider' / « sources : FredZone ; ZDNet.com »."""
+    return say("source.one" if len(names) == 1 else "source.many", locale, sources=pick_separator(locale).join(names))
 
 
 def phrase_role(index: SagaIndex, role: str, of_entity: str | None, locale: Locale, holder: str | None = None) -> str:

@@ -13,10 +13,10 @@ from ..messages import say
 from ..saga.roles import Tenure
 from .answers import Answer
 from .document import Item, Passage, Reply, Section, render_text
-from .index import Dispute, Event, Quote, SagaIndex, Source
+from .index import Dispute, Event, Quote, SagaIndex
 from .normalize import Locale
-from .phrasing import (describe_article, join_names, phrase_date, phrase_figure, phrase_moment, phrase_role, pick_separator,
-                       tag_article)
+from .phrasing import (describe_article, join_names, name_articles, phrase_date, phrase_figure,
+                       phrase_moment, phrase_role, phrase_source_list, pick_separator, tag_article)
 
 # How many items a reply shows at a glance (a plain answer stays well under 1,500 characters);
 # the rest are "more": listed by --json, and on the next pages on Discord.
@@ -49,7 +49,7 @@ def make_event_item(index: SagaIndex, event: Event, locale: Locale, passages: in
         text=event.summary[locale] + hedge if with_text else "",
         # "between Sunday 19 and Monday 20" says it is vague; the headline or the list's title warns once
         when=phrase_date(event.date, locale, event.approximate, compact=True),
-        sources=_name_articles(index, event.sources, locale),
+        sources=name_articles(index, event.sources, locale),
         passages=tuple(Passage(source.quote, tag_article(index, source.article, locale)) for source in event.sources[:passages]),
     )
 
@@ -270,7 +270,7 @@ def _phrase_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: b
         period = say("period.until", locale, end=phrase_date(end.date, locale))
     else:
         period = say("period.always", locale)
-    source = say("source.one", locale, sources=tag_article(index, tenure.source_article, locale))
+    source = phrase_source_list((tag_article(index, tenure.source_article, locale),), locale)
     name = _capitalise(index.name(tenure.entity_id, locale))
     text = say("role.spell", locale, name=name, role=role, period=period) if with_name else f"{role}, {period}"
     return f"{text} [{source}]"
@@ -282,10 +282,6 @@ def _name_holder(index: SagaIndex, tenure: Tenure, asked_role: str | None, local
     if tenure.role == asked_role:
         return name
     return f"{name} ({phrase_role(index, tenure.role, tenure.of_entity, locale, tenure.entity_id)})"
-
-
-def _name_articles(index: SagaIndex, sources: tuple[Source, ...], locale: Locale) -> tuple[str, ...]:
-    return tuple(tag_article(index, seed, locale) for seed in sorted({source.article for source in sources}))
 
 
 def _phrase_disputes(index: SagaIndex, disputes: list[Dispute], locale: Locale) -> tuple[str, ...]:

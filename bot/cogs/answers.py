@@ -24,7 +24,6 @@ from ..answering.replies import compose_reply
 from ..charts import draw_events_per_day, draw_role_history
 from ..client import NO_MENTIONS, SagaBot
 from ..commands import QUESTION_COMMANDS, Command
-from ..messages import say
 from ..pages import build_pages
 from ..storage import run_sync
 from ..translator import escape_user_text, pick_locale, text
@@ -48,7 +47,7 @@ class Answers(commands.Cog):
 
     async def cog_unload(self) -> None:
         for declared in QUESTION_COMMANDS:
-            self.bot.tree.remove_command(say(f"cmd.{declared.name}.name", "en"))
+            self.bot.tree.remove_command(declared.title("en"))
 
     def _make_command(self, declared: Command) -> app_commands.Command[Any, ..., None]:
         handler = declared.handler

@@ -150,8 +150,6 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """The real check behind default_permissions, which a server can override: Manage Channels
         on the channel the command acts on (the one named, else the one it is typed in)."""
-        if interaction.type is not discord.InteractionType.application_command:
-            return True  # buttons of a post: anyone may answer the question of the day
         if find_member_permissions(interaction.data or {}, interaction.permissions).manage_channels:
             return True
         await interaction.response.send_message(recap.describe_permission_needed(pick_locale(interaction.locale)),
