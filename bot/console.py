@@ -144,7 +144,7 @@ class ShellSession:
         if self.recap is None:
             # Recaps keep a session of their own: a state database in memory and a simulated clock.
             self.recap = RecapConsole(self.index, self.now)
-        return self.recap.handle(line, self.locale)
+        return self.recap.handle(line, self.locale or parse_line(line).locale)
 
     def _is_quiz(self, line: str) -> bool:
         from .quiz.console import is_quiz_line

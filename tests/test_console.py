@@ -199,6 +199,7 @@ def test_quiz_and_recap_subcommands_answer_to_their_french_names(index: SagaInde
     started = session.reply("/quiz lancer 5 easy")
     assert started["locale"] == "fr" and "Quiz lancé" in started["text"]
     assert "Quiz arrêté" in session.reply("/quiz arrêter")["text"]
+    assert session.reply("/récap liste")["locale"] == "fr"  # nothing else to tell the language by
 
 
 def test_a_console_quiz_keeps_to_the_consoles_own_state_database(index: SagaIndex, tmp_path: Path) -> None:
