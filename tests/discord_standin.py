@@ -4,8 +4,10 @@ The real discord.py client connects to it through DISCORD_API_BASE and DISCORD_G
 It speaks just enough of Discord's protocol for that client: HELLO, IDENTIFY, heartbeats and
 their ACKs, READY with an application id, GUILD_CREATE, and then whatever dispatches a test
 sends (INTERACTION_CREATE). Every REST request is recorded, and any route can be made to
-fail on demand (403, 404, 429 with retry_after, 500), or to enforce a requests-per-second
-limit, to test what the bot does then.
+fail on demand (403, 404, 429 with retry_after, 500), to hang (the bot's request is never
+answered, as when a process dies mid-request), or to enforce a requests-per-second limit, to
+test what the bot does then. Messages posted in channels are kept, and served back as the
+channel's history the way Discord pages it (ids from the stand-in's clock, no nonce).
 
 Facts about discord.py 2.7 this relies on: JSON bodies must be served with a Content-Type of
 exactly `application/json`; a 429 without a `Via` header is taken for a Cloudflare ban and
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import UTC, datetime
 import json
 import re
 import time
@@ -94,6 +97,14 @@ class DiscordStandIn:
         self.refuse_token = False
         # The message each interaction's response created, by interaction token: its @original.
         self.originals: dict[str, dict[str, Any]] = {}
+        # Messages posted in each channel, oldest first; their ids carry the time of `clock()`.
+        self.channel_messages: dict[str, list[dict[str, Any]]] = {}
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._last_message_id = 0
+        # (method, pattern, keep): the next matching request is never answered; with `keep`,
+        # its message is posted all the same (Discord did it, the answer was lost).
+        self._hangs: list[tuple[str, re.Pattern[str], bool]] = []
+        self._released = asyncio.Event()  # set at stop: hung requests end with the stand-in
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
@@ -108,6 +119,7 @@ class DiscordStandIn:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started just above
 
     async def stop(self) -> None:
+        self._released.set()
         for socket in list(self.sockets):
             await socket.close()
         if self._runner is not None:
@@ -137,6 +149,10 @@ class DiscordStandIn:
             headers = {"Via": "1.1 google", "Retry-After": str(retry_after), "X-RateLimit-Scope": "user"}
         for _ in range(times):
             self._failures.append((method.upper(), re.compile(path_pattern), Failure(status, body, headers)))
+
+    def hang_next(self, method: str, path_pattern: str, keep: bool) -> None:
+        """Never answer the next matching request; with `keep`, post its message first."""
+        self._hangs.append((method, re.compile(path_pattern), keep))
 
     def limit(self, path_pattern: str, per_second: int) -> None:
         """Enforce a rate limit on matching routes: over it, answer 429 as Discord would."""
@@ -269,6 +285,17 @@ class DiscordStandIn:
         path = "/" + request.match_info["tail"]
         body, files = await self._read_body(request)
         recorded = Recorded(request.method, path, dict(request.query), dict(request.headers), body, files, time.monotonic())
+        for index, (method, pattern, keep) in enumerate(self._hangs):
+            if method == request.method and pattern.search(path):
+                del self._hangs[index]
+                if keep:
+                    self._route(request.method, path, body, recorded)
+                recorded.status = 0
+                async with self._recorded:
+                    self.requests.append(recorded)
+                    self._recorded.notify_all()
+                await self._released.wait()  # until the bot gives up or the stand-in stops
+                return web.Response(status=503)
         status, response = self._answer(request.method, path, body, recorded)
         recorded.status = status
         async with self._recorded:
@@ -347,9 +374,16 @@ class DiscordStandIn:
                     self.originals[token].update({key: value for key, value in body.items() if key in ("content", "embeds", "components")})
                 return 200, self.originals[token]
             return 200, self._message(body, recorded)
-        if re.fullmatch(r"/channels/\d+/messages(/\d+)?", path):
+        if re.fullmatch(r"/channels/\d+/messages", path):
+            channel_id = path.split("/")[2]
             if method == "GET":
-                return 200, []
+                return 200, self._page_history(channel_id, recorded.query)
+            message = self._message(body, recorded, channel_id=channel_id)
+            message["id"] = self._make_message_id()
+            message["timestamp"] = self.clock().isoformat()
+            self.channel_messages.setdefault(channel_id, []).append(message)
+            return 200, message
+        if re.fullmatch(r"/channels/\d+/messages/\d+", path):
             return 200, self._message(body, recorded, channel_id=path.split("/")[2])
         if re.fullmatch(r"/channels/\d+", path):
             return 200, {"id": path.split("/")[2], "type": 0, "guild_id": str(GUILD_ID), "name": "saga", "position": 0,
@@ -357,6 +391,24 @@ class DiscordStandIn:
         if path == "/gateway":
             return 200, {"url": self.gateway_url}
         return 404, {"message": f"stand-in has no route {method} {path}", "code": 0}
+
+    def _make_message_id(self) -> str:
+        # Discord's snowflake: milliseconds since 2015 in the high bits, so the id tells the time.
+        millis = int(self.clock().timestamp() * 1000) - 1420070400000
+        self._last_message_id = max(self._last_message_id + 1, millis << 22)
+        return str(self._last_message_id)
+
+    def _page_history(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """GET /channels/{id}/messages: `limit` messages right after `after` (or the latest),
+        newest first, as Discord answers; history carries no nonce."""
+        limit = int(query.get("limit", 50))
+        messages = [{**message, "nonce": None} for message in self.channel_messages.get(channel_id, [])]
+        if "after" in query:
+            page = [message for message in messages if int(message["id"]) > int(query["after"])][:limit]
+        else:
+            before = int(query.get("before", 1 << 63))
+            page = [message for message in messages if int(message["id"]) < before][-limit:]
+        return page[::-1]
 
     def _message(self, body: Any, recorded: Recorded, channel_id: str | None = None) -> dict[str, Any]:
         data = body if isinstance(body, dict) else {}

@@ -16,6 +16,7 @@ import yarl
 from bot.answering.index import SagaIndex
 from bot.quiz.daily import make_daily_question
 from bot.recap import commands as recap
+from bot.recap.store import list_deliveries
 from bot.settings import Settings
 
 from .conftest import FailOnce
@@ -236,4 +237,45 @@ async def test_the_scheduler_survives_a_locked_database_and_still_posts(standin:
     assert "17 novembre 2023" in first.json["embeds"][0]["title"]
     assert fault.failures and any("the recap scheduler failed" in record.getMessage() for record in caplog.records)
     assert bot.supervisor.report()["recap scheduler"]["restarts"] >= 1
+    await stop_bot(bot, runner)
+
+
+@pytest.mark.parametrize(("reached_discord", "history_readable", "posted", "status"), [
+    (True, True, 1, "sent"),  # the post went out, its answer was lost: found in the channel, never posted twice
+    (False, True, 1, "sent"),  # the request never arrived: the channel shows no such post, so it is sent late
+    (False, False, 0, "uncertain"),  # the channel cannot be read: never risk a second post
+])
+async def test_a_post_interrupted_long_ago_is_looked_for_in_the_channel(standin: DiscordStandIn, settings: Settings,
+                                                                        saga_index: SagaIndex, reached_discord: bool,
+                                                                        history_readable: bool, posted: int, status: str) -> None:
+    clock = JumpClock(START)
+    standin.clock = clock.now
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
+    await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "09:00"},
+                                         {"name": "timezone_name", "type": 3, "value": "Europe/Paris"}])
+    # The bot dies while its post is in flight, and comes back an hour later: past the nonce window.
+    standin.hang_next("POST", rf"^/channels/{CHANNEL_ID}/messages$", keep=reached_discord)
+    clock.jump_to(START.replace(hour=9, minute=0, second=5))
+    deadline = time.monotonic() + 10
+    while not posts(standin):
+        assert time.monotonic() < deadline, "the post never left"
+        await asyncio.sleep(0.05)
+    (lost,) = posts(standin)
+    await stop_bot(bot, runner)
+    clock.jump_to(START.replace(hour=10, minute=5))
+    if not history_readable:
+        standin.fail_next("GET", rf"^/channels/{CHANNEL_ID}/messages$", 403)
+    before = len(standin.requests)
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, clock)
+    deadline = time.monotonic() + 10
+    while (ledger := await asyncio.to_thread(list_deliveries, bot.state_db))[0].status == "sending":
+        assert time.monotonic() < deadline, "the interrupted post was never settled"
+        await asyncio.sleep(0.05)
+    assert [record.status for record in ledger] == [status]
+    assert standin.find("GET", rf"^/channels/{CHANNEL_ID}/messages$")  # the channel was read
+    resent = [r for r in standin.requests[before:] if r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert len(resent) == (1 if not reached_discord and history_readable else 0)
+    if resent:
+        assert resent[0].json["nonce"] != lost.json["nonce"] and resent[0].json["embeds"] == lost.json["embeds"]
+    assert len(standin.channel_messages.get(str(CHANNEL_ID), [])) == posted
     await stop_bot(bot, runner)

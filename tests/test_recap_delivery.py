@@ -16,7 +16,7 @@ from bot.answering.index import SagaIndex, load_index
 from bot.recap.clock import ManualClock
 from bot.recap.compose import compose_replay_post
 from bot.recap.delivery import (NONCE_LENGTH, Attempt, NONCE_WINDOW, Outcome, RetryPolicy, SendResult, classify_result, make_nonce,
-                                prepare_delivery, recover_deliveries, settle_attempt, transmit)
+                                describe_search, prepare_delivery, recover_deliveries, settle_attempt, settle_stale, transmit)
 from bot.recap.pacing import Pacer
 from bot.recap.posts import Post
 from bot.recap.store import (MIGRATIONS, Subscription, get_delivery, get_subscription_by_id, save_subscription,
@@ -114,17 +114,59 @@ def test_a_crash_between_send_and_confirm_resends_with_the_same_nonce_within_the
     assert again is not None and again.record.nonce == first.record.nonce
 
 
-def test_past_the_nonce_window_an_interrupted_post_is_uncertain_and_never_resent(state: sqlite_utils.Database,
-                                                                                 index: SagaIndex) -> None:
+def test_past_the_nonce_window_an_interrupted_post_is_looked_for_first(state: sqlite_utils.Database, index: SagaIndex) -> None:
+    subscription = subscribe(state)
+    post = compose_replay_post(index, "en", None)
+    first = prepare_delivery(state, subscription, post, START, START)
+    later = START + NONCE_WINDOW + timedelta(seconds=1)
+    (stale,) = recover_deliveries(state, later)
+    assert stale.stale and stale.resumed and stale.record.nonce == first.record.nonce
+    # Nothing is decided before the channel is read.
+    assert get_delivery(state, subscription.id, post.key).status == "sending"
+    sought = describe_search(stale.record, post, RetryPolicy())
+    assert sought.channel_id == subscription.channel_id and sought.nonce == first.record.nonce
+    # From just before the post started until any try of it could have landed.
+    assert sought.since < START < START + NONCE_WINDOW + timedelta(seconds=30) < sought.until
+
+
+def test_an_interrupted_post_that_the_channel_cannot_vouch_for_is_uncertain_and_never_resent(state: sqlite_utils.Database,
+                                                                                            index: SagaIndex) -> None:
     subscription = subscribe(state)
     post = compose_replay_post(index, "en", None)
     prepare_delivery(state, subscription, post, START, START)
     later = START + NONCE_WINDOW + timedelta(seconds=1)
-    assert recover_deliveries(state, later) == []
+    (stale,) = recover_deliveries(state, later)
+    assert settle_stale(state, stale, None, later) is None
     assert get_delivery(state, subscription.id, post.key).status == "uncertain"
     moved = get_subscription_by_id(state, subscription.id)
     assert moved.replay_day == "2023-11-17" and moved.handled_until == START  # it may be out: the replay moves on
     assert prepare_delivery(state, moved, post, START, later) is None  # and the same post is never tried again
+
+
+def test_an_interrupted_post_found_in_the_channel_is_sent(state: sqlite_utils.Database, index: SagaIndex) -> None:
+    subscription = subscribe(state)
+    post = compose_replay_post(index, "en", None)
+    prepare_delivery(state, subscription, post, START, START)
+    later = START + timedelta(hours=3)
+    (stale,) = recover_deliveries(state, later)
+    assert settle_stale(state, stale, True, later) is None
+    record = get_delivery(state, subscription.id, post.key)
+    assert record.status == "sent" and record.reason == "found in the channel after a restart"
+    assert get_subscription_by_id(state, subscription.id).replay_day == "2023-11-17"
+
+
+def test_an_interrupted_post_surely_absent_is_sent_late_with_a_new_nonce(state: sqlite_utils.Database, index: SagaIndex) -> None:
+    subscription = subscribe(state)
+    post = compose_replay_post(index, "en", None)
+    first = prepare_delivery(state, subscription, post, START, START)
+    later = START + timedelta(hours=3)
+    (stale,) = recover_deliveries(state, later)
+    fresh = settle_stale(state, stale, False, later)
+    assert fresh is not None and not fresh.stale and not fresh.resumed and fresh.post == post
+    assert fresh.record.generation == 1 and fresh.record.nonce != first.record.nonce and fresh.record.started_at == later
+    assert get_delivery(state, subscription.id, post.key).status == "sending"
+    # Not out yet: the replay stays on its day until the late post is settled.
+    assert get_subscription_by_id(state, subscription.id).replay_day is None
 
 
 def test_a_post_refused_for_sure_may_be_sent_again_with_a_new_nonce(state: sqlite_utils.Database, index: SagaIndex) -> None:

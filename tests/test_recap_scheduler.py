@@ -16,7 +16,7 @@ import sqlite_utils
 from bot.answering.index import SagaIndex, load_index
 from bot.recap.clock import ManualClock
 from bot.recap.commands import list_recaps, resume
-from bot.recap.delivery import SendResult
+from bot.recap.delivery import SendResult, Sought
 from bot.recap.posts import Post
 from bot.recap.scheduler import RecapScheduler, Report
 from bot.recap.store import MIGRATIONS, get_subscription, list_deliveries, save_subscription
@@ -59,6 +59,8 @@ class FakeDiscord:
         self.by_nonce: dict[str, tuple[datetime, int]] = {}
         self.script: dict[int, list[SendResult]] = {}
         self.crash: str | None = None  # "before" or "after" the message is created
+        self.history: str = "readable"  # or "forbidden" (no Read Message History), or "none" (no look-up given)
+        self.lookups: list[Sought] = []
 
     async def send(self, channel_id: int, post: Post, nonce: str) -> SendResult:
         now = self.clock.monotonic()
@@ -82,6 +84,14 @@ class FakeDiscord:
             raise Crash
         return SendResult(200, message_id=len(self.messages))
 
+    async def look_up(self, sought: Sought) -> bool | None:
+        """A channel's history as Discord shows it: the messages, without their nonce."""
+        self.lookups.append(sought)
+        if self.history == "forbidden":
+            return None
+        return any(message.post.title == sought.post.title and sought.since <= message.at <= sought.until
+                   for message in self.posts_in(sought.channel_id))
+
     def posts_in(self, channel_id: int) -> list[Message]:
         return [message for message in self.messages if message.channel_id == channel_id]
 
@@ -95,7 +105,8 @@ def subscribe(state: sqlite_utils.Database, index: SagaIndex, channel_id: int, a
 
 
 def run(scheduler: RecapScheduler, discord: FakeDiscord, until: datetime) -> list[Report]:
-    return asyncio.run(scheduler.run_until(discord.send, until))
+    look_up = None if discord.history == "none" else discord.look_up
+    return asyncio.run(scheduler.run_until(discord.send, until, look_up=look_up))
 
 
 def test_a_post_arrives_on_time(index: SagaIndex) -> None:
@@ -160,19 +171,26 @@ def test_after_a_restart_a_missed_post_comes_once_and_the_replay_goes_on(index: 
     assert scheduler.next_wakeup(clock.now()) == read_utc("2025-03-08T08:00+00:00")  # then tomorrow as usual
 
 
-@pytest.mark.parametrize(("crash", "downtime", "messages", "status"), [
-    ("after", timedelta(seconds=30), 1, "sent"),  # posted, not confirmed: resent with its nonce, Discord dedupes
-    ("before", timedelta(seconds=30), 1, "sent"),  # recorded, never reached Discord: sent on restart, not lost
-    ("after", timedelta(hours=1), 1, "uncertain"),  # too late to resend safely: never twice
+@pytest.mark.parametrize(("crash", "downtime", "history", "messages", "status"), [
+    ("after", timedelta(seconds=30), "readable", 1, "sent"),  # posted, not confirmed: resent with its nonce, Discord dedupes
+    ("before", timedelta(seconds=30), "readable", 1, "sent"),  # recorded, never reached Discord: sent on restart, not lost
+    # Past the nonce window the channel is read: the post is there (settled, not resent) ...
+    ("after", timedelta(hours=1), "readable", 1, "sent"),
+    # ... or surely not (sent late rather than lost) ...
+    ("before", timedelta(hours=1), "readable", 1, "sent"),
+    # ... or the channel cannot tell: never twice, at the price of a post perhaps missed.
+    ("after", timedelta(hours=1), "forbidden", 1, "uncertain"),
+    ("before", timedelta(hours=1), "forbidden", 0, "uncertain"),
+    ("before", timedelta(hours=1), "none", 0, "uncertain"),
 ])
 def test_a_crash_between_send_and_confirm_never_posts_twice(index: SagaIndex, tmp_path: Path, crash: str, downtime: timedelta,
-                                                            messages: int, status: str) -> None:
+                                                            history: str, messages: int, status: str) -> None:
     path = tmp_path / "state.db"
     state = open_state(path, [MIGRATIONS])
     subscribe(state, index, 10, "09:00", "Europe/Paris")
     clock = ManualClock(read_utc("2025-03-03T07:59+00:00"))
     discord = FakeDiscord(clock)
-    discord.crash = crash
+    discord.crash, discord.history = crash, history
     with pytest.raises(Crash):
         run(RecapScheduler(state, index, clock), discord, read_utc("2025-03-03T12:00+00:00"))
     assert [record.status for record in list_deliveries(state)] == ["sending"]
@@ -184,7 +202,9 @@ def test_a_crash_between_send_and_confirm_never_posts_twice(index: SagaIndex, tm
     assert len(discord.posts_in(10)) == messages
     records = list_deliveries(restarted)
     assert [record.status for record in records] == [status]
-    assert len({message.nonce for message in discord.messages}) == 1
+    assert len({message.nonce for message in discord.messages}) == messages
+    # The channel is read only for a post past its nonce window.
+    assert len(discord.lookups) == (1 if downtime > timedelta(minutes=2) and history != "none" else 0)
     subscription = get_subscription(restarted, 10)
     assert subscription.replay_day == "2023-11-17"  # the replay moved on past the post
 

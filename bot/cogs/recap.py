@@ -2,8 +2,9 @@
 
 Scheduling, composing and delivery rules live in `bot.recap` (plain Python); this cog checks
 Discord permissions, calls one `bot.recap.commands` function per command, and gives the
-scheduler its one Discord-facing function: `_send`, which posts an embed with an idempotency
-nonce and reports how it went.
+scheduler its two Discord-facing functions: `_send`, which posts an embed with an idempotency
+nonce and reports how it went, and `_look_up`, which reads a channel's history for a post a crash
+interrupted.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ..commands import RECAP, find_option, find_subcommand
 from ..messages import say
 from ..quiz.daily import judge_daily_answer, make_daily_question, phrase_daily_question
 from ..recap import commands as recap
-from ..recap.delivery import SendResult
+from ..recap.delivery import SendResult, Sought
 from ..recap.layout import layout_post
 from ..recap.posts import Post
 from ..recap.scheduler import RecapScheduler
@@ -38,6 +39,8 @@ TIMEZONES = sorted(zoneinfo.available_timezones())
 CHANNEL_OPTION = 7
 # The loop that posts recaps when due, under the bot's supervisor.
 SCHEDULER = "recap scheduler"
+# Messages read, at most, looking for a post a crash interrupted: past them, the channel cannot tell.
+LOOKUP_LIMIT = 100
 # The options as bot.commands declares them (the console parses the same declarations).
 _SUBSCRIBE = find_subcommand(RECAP, "recap_subscribe")
 _TIME, _TIMEZONE, _MODE = (find_option(_SUBSCRIBE, name) for name in ("time", "timezone", "mode"))
@@ -129,6 +132,10 @@ def make_post_embed(post: Post) -> discord.Embed:
     if laid.footer:
         embed.set_footer(text=laid.footer)
     return embed
+
+
+def _show_same_post(message: discord.Message, wanted: discord.Embed) -> bool:
+    return any(embed.title == wanted.title and embed.description == wanted.description for embed in message.embeds)
 
 
 @app_commands.guild_only()
@@ -234,7 +241,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     # --- the scheduler's Discord side ------------------------------------------------------
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
-        await self.scheduler.run(self._send)
+        await self.scheduler.run(self._send, self._look_up)
 
     async def _send(self, channel_id: int, post: Post, nonce: str) -> SendResult:
         channel = self.bot.get_partial_messageable(channel_id)
@@ -248,6 +255,29 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         except (TimeoutError, aiohttp.ClientError, OSError):
             return SendResult(None)
         return SendResult(200, message_id=message.id)
+
+    async def _look_up(self, sought: Sought) -> bool | None:
+        """Is the post in the channel? Reads the bot's messages from when it could have been sent,
+        oldest first: a message of the bot with this post's embed (or nonce) says yes; a message
+        past the span, or the end of the channel, without one says no; anything else cannot tell."""
+        me = self.bot.user
+        if me is None:
+            return None
+        wanted = make_post_embed(sought.post)
+        channel = self.bot.get_partial_messageable(sought.channel_id)
+        read = 0
+        try:
+            async for message in channel.history(limit=LOOKUP_LIMIT, after=sought.since, oldest_first=True):
+                read += 1
+                if message.created_at > sought.until:
+                    return False
+                if message.author.id == me.id and (message.nonce == sought.nonce or _show_same_post(message, wanted)):
+                    return True
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError, OSError) as error:
+            log.warning("recap: could not read channel %s's history (%s): an interrupted post stays uncertain",
+                        sought.channel_id, type(error).__name__)
+            return None
+        return False if read < LOOKUP_LIMIT else None
 
     def _now(self) -> datetime:
         return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(UTC)

@@ -5,14 +5,21 @@ The ledger (`recap_deliveries`) holds one record per subscription and post key:
     (none) ──prepare──▶ sending ──sent──▶ sent
                           │  ├──4xx──────▶ failed     (not posted: may be sent later, with a new nonce)
                           │  └──gave up──▶ uncertain  (maybe posted: never sent again)
-                          └──restart──▶ resent with the SAME nonce within the nonce window, else uncertain
+                          └──restart──▶ resent with the SAME nonce within the nonce window; past it, the
+                                        channel is read: found ▶ sent; surely absent ▶ sent late with a
+                                        new nonce; cannot tell ▶ uncertain
 
 A post is recorded as 'sending', with a nonce derived from the subscription and the key, before
 the request leaves. Discord keeps a message's nonce for a few minutes and, with
 `enforce_nonce`, answers a second request with the same nonce by returning the first message
 instead of posting twice. So a crash between sending and confirming, or a retry after a 5xx or
 a timeout, is safe while the nonce is fresh; after that, a post that may already be in the
-channel is marked 'uncertain' and never sent again: a recap missed is better than a recap twice.
+channel is looked for in the channel's history (`LookUp`: messages by the bot whose embed is this
+post, in the span when the post could have gone out). Found: it is settled as sent. Surely
+absent (the history past that span was read and holds no such message): it is sent late, which
+beats never. Only when the channel cannot tell (no Read Message History, Discord unreachable,
+too many messages in between) is the post marked 'uncertain' and never sent again: a recap
+missed is better than a recap twice.
 
 Failures: 403, 404, 400 disable the subscription (with a reason key shown by /recap list) until
 someone resumes it — never a 403 in a loop; 429 waits `retry_after`; 5xx and timeouts are
@@ -44,6 +51,12 @@ log = logging.getLogger("sagabot.recap")
 NONCE_WINDOW = timedelta(minutes=2)
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
 
+# After the nonce window, how far past the post's last possible try a message could still appear
+# (Discord may finish a request the bot stopped waiting for).
+LOOKUP_MARGIN = timedelta(minutes=1)
+# A post's request may be stamped a little before the ledger's clock said it started.
+CLOCK_SKEW = timedelta(seconds=5)
+
 # Discord's JSON error codes that matter here.
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
@@ -67,6 +80,22 @@ class SendResult:
 
 # async def send(channel_id: int, post: Post, nonce: str) -> SendResult
 Send = Callable[[int, Post, str], Awaitable[SendResult]]
+
+
+@dataclass(frozen=True)
+class Sought:
+    """A post that may already be in its channel: what to look for, and when it could have
+    been posted (a message of the bot created between `since` and `until`)."""
+
+    channel_id: int
+    post: Post
+    nonce: str
+    since: datetime
+    until: datetime
+
+
+# async def look_up(sought) -> True: it is there; False: surely not; None: cannot tell
+LookUp = Callable[[Sought], Awaitable[bool | None]]
 
 VerdictKind = Literal["sent", "disable", "wait", "retry", "drop"]
 
@@ -128,6 +157,8 @@ class Attempt:
     post: Post
     # found 'sending' after a restart: this is a resend with the same nonce
     resumed: bool = False
+    # ... and its nonce window is over: look for it in the channel before anything else
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,7 +201,7 @@ def _prepare(db: sqlite_utils.Database, subscription: Subscription, post: Post, 
                                 handled_until=handled_until, now=now)
         return Attempt(record, post)
     if existing.status == "sending":
-        return _resume_or_give_up(db, existing, now, window)
+        return _resume(existing, now, window)
     # Already sent (or maybe sent): this occurrence is done, and the subscription moves past it.
     advance_subscription(db, subscription.id, handled_until=handled_until, now=now, posted=True, key=post.key,
                          **_describe_progress(post))
@@ -180,13 +211,39 @@ def _prepare(db: sqlite_utils.Database, subscription: Subscription, post: Post, 
 def recover_deliveries(db: sqlite_utils.Database, now: datetime, window: timedelta = NONCE_WINDOW) -> list[Attempt]:
     """At start: the posts left 'sending' by a crash. Those still within the nonce window are
     resent with their nonce (Discord returns the first message if it was posted); the others
-    are marked uncertain, and their subscriptions move on as if they had been posted."""
-    attempts = []
-    for record in list_deliveries(db, "sending"):
-        attempt = _resume_or_give_up(db, record, now, window)
-        if attempt is not None:
-            attempts.append(attempt)
-    return attempts
+    are `stale`: to be looked for in their channel first (`settle_stale`)."""
+    return [_resume(record, now, window) for record in list_deliveries(db, "sending")]
+
+
+def describe_search(record: DeliveryRecord, post: Post, policy: RetryPolicy) -> Sought:
+    """Where and when a post interrupted by a crash could have appeared: any try of it left
+    within the nonce window after it started, and each waited at most `send_timeout`."""
+    until = record.started_at + policy.nonce_window + timedelta(seconds=policy.send_timeout) + LOOKUP_MARGIN
+    return Sought(record.channel_id, post, record.nonce, record.started_at - CLOCK_SKEW, until)
+
+
+def settle_stale(db: sqlite_utils.Database, attempt: Attempt, found: bool | None, now: datetime) -> Attempt | None:
+    """Decide a stale post by what its channel shows: in it, sent; surely not, a fresh attempt
+    (a new generation and nonce) to send it late; cannot tell, uncertain, never sent again."""
+    record = attempt.record
+    if found:
+        log.info("recap: post %s of subscription %s was interrupted by a restart but is in its channel: sent",
+                 record.key, record.subscription_id)
+        settle_attempt(db, attempt, Outcome("sent", 0, "found in the channel after a restart"), now)
+        return None
+    if found is None:
+        log.warning("recap: post %s of subscription %s was being sent when the bot stopped, too long ago to resend "
+                    "safely, and its channel cannot tell whether it is there: marked uncertain", record.key,
+                    record.subscription_id)
+        settle_attempt(db, attempt, Outcome("uncertain", 0, "interrupted; nonce window over; not found out"), now)
+        return None
+    log.info("recap: post %s of subscription %s was interrupted by a restart and is not in its channel: sent late",
+             record.key, record.subscription_id)
+    generation = record.generation + 1
+    fresh = record_sending(db, subscription_id=record.subscription_id, key=record.key,
+                           nonce=make_nonce(record.subscription_id, record.key, generation), generation=generation,
+                           channel_id=record.channel_id, payload=record.payload, handled_until=record.handled_until, now=now)
+    return Attempt(fresh, attempt.post)
 
 
 def settle_attempt(db: sqlite_utils.Database, attempt: Attempt, outcome: Outcome, now: datetime) -> None:
@@ -252,12 +309,5 @@ async def _call(send: Send, record: DeliveryRecord, post: Post, policy: RetryPol
         return SendResult(None)
 
 
-def _resume_or_give_up(db: sqlite_utils.Database, record: DeliveryRecord, now: datetime, window: timedelta) -> Attempt | None:
-    post = read_post(record.payload)
-    attempt = Attempt(record, post, resumed=True)
-    if now - record.started_at < window:
-        return attempt
-    log.warning("recap: post %s of subscription %s was being sent when the bot stopped, too long ago to resend safely: "
-                "marked uncertain", record.key, record.subscription_id)
-    settle_attempt(db, attempt, Outcome("uncertain", 0, "interrupted; nonce window over"), now)
-    return None
+def _resume(record: DeliveryRecord, now: datetime, window: timedelta) -> Attempt:
+    return Attempt(record, read_post(record.payload), resumed=True, stale=now - record.started_at >= window)

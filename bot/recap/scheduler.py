@@ -2,7 +2,8 @@
 early when subscriptions change, and fans the due posts out through the pacer.
 
 The Discord adapter owns one `RecapScheduler` and runs `run(send)` as a task; `send` is the only
-thing that touches Discord (`async send(channel_id, post, nonce) -> SendResult`), so this module
+thing that touches Discord (`async send(channel_id, post, nonce) -> SendResult`), with
+`look_up(sought)`, which reads a channel's history for a post a crash interrupted; so this module
 never imports discord. After a change (subscribe, pause, …) the adapter calls `notify_changed()`.
 """
 from __future__ import annotations
@@ -20,7 +21,8 @@ from ..answering.index import SagaIndex
 from ..storage import run_sync
 from .clock import Clock, SystemClock
 from .compose import accepts_anniversary, compose_next_post
-from .delivery import Attempt, Outcome, RetryPolicy, Send, prepare_delivery, recover_deliveries, settle_attempt, transmit
+from .delivery import (Attempt, LookUp, Outcome, RetryPolicy, Send, describe_search, prepare_delivery, recover_deliveries,
+                       settle_attempt, settle_stale, transmit)
 from .pacing import Pacer
 from .posts import ANNIVERSARY, DIGEST, Post
 from .schedule import DayFilter, compute_due_time, compute_handled_mark
@@ -33,6 +35,8 @@ log = logging.getLogger("sagabot.recap")
 MAX_SLEEP = timedelta(minutes=10)
 # Posts sent side by side: enough to keep 45 requests per second going with Discord's latency.
 FANOUT_CONCURRENCY = 25
+# Reading a channel's history for an interrupted post: past this, the channel cannot tell.
+LOOKUP_TIMEOUT = 30.0
 # After an unexpected error on a subscription, leave it alone this long instead of looping on it.
 ERROR_PAUSE = timedelta(hours=1)
 
@@ -79,6 +83,7 @@ class RecapScheduler:
         self._dirty = False
         self._stopping = False
         self._changed: asyncio.Event | None = None
+        self._look_up: LookUp | None = None
 
     # --- what is due
 
@@ -114,12 +119,15 @@ class RecapScheduler:
 
     # --- the loop
 
-    async def run(self, send: Send) -> None:
+    async def run(self, send: Send, look_up: LookUp | None = None) -> None:
         """Post every recap when it is due, until `stop()`."""
-        await self.run_until(send, None, keep_reports=False)
+        await self.run_until(send, None, keep_reports=False, look_up=look_up)
 
-    async def run_until(self, send: Send, until: datetime | None, keep_reports: bool = True) -> list[Report]:
-        """Run the loop until the clock reaches `until` (simulated time in tests and the console)."""
+    async def run_until(self, send: Send, until: datetime | None, keep_reports: bool = True,
+                        look_up: LookUp | None = None) -> list[Report]:
+        """Run the loop until the clock reaches `until` (simulated time in tests and the console).
+        Without `look_up`, a post interrupted past its nonce window is uncertain, never resent."""
+        self._look_up = look_up
         self._stopping = False
         self._changed = asyncio.Event()
         reports: list[Report] = []
@@ -205,6 +213,16 @@ class RecapScheduler:
             return Report(sub.id, sub.channel_id, "error", self.clock.now(), reason="internal error")
 
     async def _resend(self, attempt: Attempt, send: Send) -> Report:
+        if attempt.stale:
+            found = await self._find_in_channel(attempt)
+            fresh_attempt = await run_sync(settle_stale, self.db, attempt, found, self.clock.now())
+            if fresh_attempt is None:
+                record = attempt.record
+                self._remember(record.subscription_id, await run_sync(get_subscription_by_id, self.db, record.subscription_id))
+                return Report(record.subscription_id, record.channel_id, "sent" if found else "uncertain", self.clock.now(),
+                              record.key, record.nonce, attempt.post,
+                              "found in the channel" if found else "interrupted; the channel cannot tell")
+            attempt = fresh_attempt
         record = attempt.record
         try:
             outcome = await transmit(send, attempt, self.pacer, self.policy, self.clock)
@@ -215,6 +233,18 @@ class RecapScheduler:
         self._remember(record.subscription_id, fresh)
         return Report(record.subscription_id, record.channel_id, outcome.status, self.clock.now(), record.key, record.nonce,
                       attempt.post, outcome.reason, outcome.disable_reason)
+
+    async def _find_in_channel(self, attempt: Attempt) -> bool | None:
+        """Ask the channel whether the interrupted post is in it; any failure means it cannot tell."""
+        if self._look_up is None:
+            return None
+        sought = describe_search(attempt.record, attempt.post, self.policy)
+        try:
+            return await asyncio.wait_for(self._look_up(sought), LOOKUP_TIMEOUT)
+        except Exception:  # whatever went wrong (logged), the answer is "cannot tell"
+            log.warning("recap: could not read channel %s to look for post %s", sought.channel_id, attempt.record.key,
+                        exc_info=True)
+            return None
 
     # --- sync steps (run in a worker thread; they return the subscription as it now is, and the
     # event loop's thread alone updates the scheduler's own dictionaries)
