@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlite3
+
 import pytest
 import sqlite_utils
 
@@ -20,6 +22,8 @@ from bot.storage import open_state
 # No early reveal: every question here lasts its 20 seconds, which keeps the arithmetic plain.
 RULES = Rules(question_seconds=20.0, reveal_seconds=5.0, early_reveal=False)
 FAST, FASTER = score_answer(2, RULES), score_answer(1, RULES)  # 950 and 975 points
+# Discord ids, as the state schema requires.
+GUILD, OTHER_GUILD, CHANNEL = "100", "101", "200"
 # Wednesday 15 May 2024, noon UTC: its week began Monday 13, its month on the 1st.
 NOW = datetime(2024, 5, 15, 12, tzinfo=UTC).timestamp()
 DAY = 86_400.0
@@ -79,27 +83,27 @@ def play_quiz(service: QuizService, guild: str, channel: str, start: float, roun
 def test_a_restart_mid_quiz_resumes_it_with_every_point_kept(index: SagaIndex, state_path: Path) -> None:
     first_db = open_state(state_path, [store.migrations])
     service = make_service(index, first_db)
-    started = service.start_quiz("g", "c", ALICE, "fr", NOW, count=5)
+    started = service.start_quiz(GUILD, CHANNEL, ALICE, "fr", NOW, count=5)
     quiz_id = started.quiz_id
     play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: False})
-    service.record_click(quiz_id, 1, BOB, service.find_running("c").questions[1].right, NOW + 27)  # open question
-    before = {m: (p.points, p.streak) for m, p in service.find_running("c").players.items()}
+    service.record_click(quiz_id, 1, BOB, service.find_running(CHANNEL).questions[1].right, NOW + 27)  # open question
+    before = {m: (p.points, p.streak) for m, p in service.find_running(CHANNEL).players.items()}
     first_db.conn.close()  # the bot stops here
 
     again_db = open_state(state_path, [store.migrations])
     revived = make_service(index, again_db)
     (opened,) = revived.resume_quizzes(NOW + 60)
     assert isinstance(opened, QuestionOpened) and opened.resumed and opened.number == 1 and opened.quiz_id == quiz_id
-    session = revived.find_running("c")
+    session = revived.find_running(CHANNEL)
     assert session.locale == "fr" and [q.key for q in session.questions] == [q.key for q in started_questions(again_db, quiz_id)]
     assert {m: (p.points, p.streak) for m, p in session.players.items()} == before
     # Bob's answer to the open question was kept: he cannot answer it again.
     assert revived.record_click(quiz_id, 1, BOB, 0, NOW + 61).result.status is ClickStatus.ALREADY_ANSWERED
     assert revived.record_click(quiz_id, 1, ALICE, session.questions[1].right, NOW + 61).result.status is ClickStatus.ACCEPTED
-    steps = revived.advance("c", NOW + 80)
+    steps = revived.advance(CHANNEL, NOW + 80)
     revealed = next(step for step in steps if isinstance(step, QuestionRevealed))
     assert {r.name for r in revealed.results if r.correct} == {"Alice", "Bob"}
-    board = revived.read_leaderboard("g", "all", NOW + 80)
+    board = revived.read_leaderboard(GUILD, "all", NOW + 80)
     assert {row.name: row.points for row in board} == {"Alice": FAST + FASTER, "Bob": FAST}
     again_db.conn.close()
 
@@ -113,9 +117,9 @@ def started_questions(db: sqlite_utils.Database, quiz_id: int) -> list:
 def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: SagaIndex, state_path: Path) -> None:
     first_db = open_state(state_path, [store.migrations])
     service = make_service(index, first_db)
-    quiz_id = service.start_quiz("g", "c", ALICE, "en", NOW, count=5).quiz_id
+    quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
     play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: True})
-    service.record_click(quiz_id, 1, BOB, service.find_running("c").questions[1].right, NOW + 26)
+    service.record_click(quiz_id, 1, BOB, service.find_running(CHANNEL).questions[1].right, NOW + 26)
     first_db.conn.close()
 
     again_db = open_state(state_path, [store.migrations])
@@ -125,7 +129,7 @@ def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: S
     ended = steps[-1]
     assert ended.reason is EndReason.RESTART
     assert [(s.name, s.points) for s in ended.standings] == [("Bob", FAST + FASTER), ("Alice", FAST)]
-    assert revived.find_running("c") is None
+    assert revived.find_running(CHANNEL) is None
     assert revived.record_click(quiz_id, 1, ALICE, 0, NOW + 3601).result.status is ClickStatus.ENDED
     row = again_db["quizzes"].get(quiz_id)
     assert (row["status"], row["end_reason"]) == ("ended", "restart")
@@ -136,9 +140,9 @@ def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: S
 def test_a_restart_during_a_reveal_opens_the_next_question(index: SagaIndex, state_path: Path) -> None:
     first_db = open_state(state_path, [store.migrations])
     service = make_service(index, first_db)
-    quiz_id = service.start_quiz("g", "c", ALICE, "en", NOW, count=5).quiz_id
+    quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
     service.record_click(quiz_id, 0, ALICE, 0, NOW + 1)
-    service.advance("c", NOW + 20)  # revealed; the bot stops during the pause
+    service.advance(CHANNEL, NOW + 20)  # revealed; the bot stops during the pause
     first_db.conn.close()
     again_db = open_state(state_path, [store.migrations])
     (opened,) = make_service(index, again_db).resume_quizzes(NOW + 30)
@@ -147,7 +151,7 @@ def test_a_restart_during_a_reveal_opens_the_next_question(index: SagaIndex, sta
 
 
 def test_the_same_answer_cannot_be_stored_twice(db: sqlite_utils.Database, index: SagaIndex) -> None:
-    quiz_id = make_service(index, db).start_quiz("g", "c", ALICE, "en", NOW).quiz_id
+    quiz_id = make_service(index, db).start_quiz(GUILD, CHANNEL, ALICE, "en", NOW).quiz_id
     answer = Answer(0, BOB.id, "Bob", 1, False, 0, NOW + 1, 1.0)
     assert store.insert_answer(db, quiz_id, answer)
     assert not store.insert_answer(db, quiz_id, answer)
@@ -160,7 +164,7 @@ def test_the_quiz_migrations_are_recorded_once(state_path: Path) -> None:
         database.conn.close()
     database = open_state(state_path, [store.migrations])
     applied = [m.name for m in store.migrations.applied(database)]
-    assert applied == ["create_quiz_tables"]
+    assert applied == ["create_quiz_tables", "forbid_places_discord_cannot_own"]
     assert {"quizzes", "quiz_questions", "quiz_answers"} <= set(database.table_names())
     database.conn.close()
 
@@ -169,19 +173,19 @@ def test_the_quiz_migrations_are_recorded_once(state_path: Path) -> None:
 
 def test_one_quiz_per_channel_but_several_channels_at_once(db: sqlite_utils.Database, index: SagaIndex) -> None:
     service = make_service(index, db)
-    assert service.start_quiz("g", "c1", ALICE, "en", NOW).status == "started"
-    assert service.start_quiz("g", "c1", BOB, "en", NOW).status == "busy"
-    assert service.start_quiz("g", "c2", BOB, "en", NOW).status == "started"
-    assert service.start_quiz("h", "c3", BOB, "en", NOW).status == "started"
-    assert service.start_quiz("g", "c4", BOB, "en", NOW, count=4).status == "bad_count"
-    assert service.start_quiz("g", "c4", BOB, "en", NOW, count=21).status == "bad_count"
+    assert service.start_quiz(GUILD, "201", ALICE, "en", NOW).status == "started"
+    assert service.start_quiz(GUILD, "201", BOB, "en", NOW).status == "busy"
+    assert service.start_quiz(GUILD, "202", BOB, "en", NOW).status == "started"
+    assert service.start_quiz(OTHER_GUILD, "203", BOB, "en", NOW).status == "started"
+    assert service.start_quiz(GUILD, "204", BOB, "en", NOW, count=4).status == "bad_count"
+    assert service.start_quiz(GUILD, "204", BOB, "en", NOW, count=21).status == "bad_count"
 
 
 def test_a_servers_recent_questions_are_not_asked_again(db: sqlite_utils.Database, index: SagaIndex) -> None:
     service = make_service(index, db)
-    first = service.start_quiz("g", "c", ALICE, "en", NOW, count=10)
-    service.stop_quiz("c", ALICE.id, False, NOW + 1)
-    second = service.start_quiz("g", "c", ALICE, "en", NOW + 2, count=10)  # the same seed (42)
+    first = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=10)
+    service.stop_quiz(CHANNEL, ALICE.id, False, NOW + 1)
+    second = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW + 2, count=10)  # the same seed (42)
     keys = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [first.quiz_id])}
     again = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [second.quiz_id])}
     assert len(keys) == len(again) == 10 and not keys & again
@@ -192,11 +196,11 @@ def test_a_servers_recent_questions_are_not_asked_again(db: sqlite_utils.Databas
 
 def test_wins_count_only_in_quizzes_with_two_players(db: sqlite_utils.Database, index: SagaIndex) -> None:
     service = make_service(index, db)
-    solo = play_quiz(service, "g", "c", NOW, [{ALICE: True}] * 5)
+    solo = play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True}] * 5)
     assert solo.winners == (ALICE.id,) and not solo.counts_for_wins
-    duel = play_quiz(service, "g", "c", NOW + 1000, [{BOB: True, ALICE: False}] * 5)
+    duel = play_quiz(service, GUILD, CHANNEL, NOW + 1000, [{BOB: True, ALICE: False}] * 5)
     assert duel.winners == (BOB.id,) and duel.counts_for_wins
-    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 2000)}
+    rows = {row.name: row for row in service.read_leaderboard(GUILD, "all", NOW + 2000)}
     assert (rows["Alice"].wins, rows["Bob"].wins) == (0, 1)
     assert (rows["Alice"].quizzes, rows["Bob"].quizzes) == (2, 1)
     assert rows["Alice"].points == 5 * RIGHT and rows["Alice"].accuracy == 0.5
@@ -204,9 +208,9 @@ def test_wins_count_only_in_quizzes_with_two_players(db: sqlite_utils.Database, 
 
 def test_a_tie_at_the_top_is_a_win_for_each(db: sqlite_utils.Database, index: SagaIndex) -> None:
     service = make_service(index, db)
-    ended = play_quiz(service, "g", "c", NOW, [{ALICE: True, BOB: True, CAROL: False}] * 5)
+    ended = play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True, BOB: True, CAROL: False}] * 5)
     assert set(ended.winners) == {ALICE.id, BOB.id}
-    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 500)}
+    rows = {row.name: row for row in service.read_leaderboard(GUILD, "all", NOW + 500)}
     assert (rows["Alice"].wins, rows["Bob"].wins, rows["Carol"].wins) == (1, 1, 0)
     assert rows["Alice"].rank == rows["Bob"].rank == 1 and rows["Carol"].rank == 3
 
@@ -218,11 +222,11 @@ def test_a_tie_at_the_top_is_a_win_for_each(db: sqlite_utils.Database, index: Sa
 ])
 def test_the_leaderboard_covers_its_period(db: sqlite_utils.Database, index: SagaIndex, period: str, expected: dict) -> None:
     service = make_service(index, db)
-    play_quiz(service, "g", "c", NOW - 30 * DAY, [{ALICE: True}] * 5)   # April
-    play_quiz(service, "g", "c", NOW - 5 * DAY, [{ALICE: True, BOB: True}] * 5)  # Friday 10 May
-    play_quiz(service, "g", "c", NOW - DAY, [{ALICE: True}] * 5)          # Tuesday 14 May
-    play_quiz(service, "other", "d", NOW, [{CAROL: True}] * 5)             # another server
-    assert {row.name: row.points for row in service.read_leaderboard("g", period, NOW)} == expected
+    play_quiz(service, GUILD, CHANNEL, NOW - 30 * DAY, [{ALICE: True}] * 5)   # April
+    play_quiz(service, GUILD, CHANNEL, NOW - 5 * DAY, [{ALICE: True, BOB: True}] * 5)  # Friday 10 May
+    play_quiz(service, GUILD, CHANNEL, NOW - DAY, [{ALICE: True}] * 5)          # Tuesday 14 May
+    play_quiz(service, OTHER_GUILD, "300", NOW, [{CAROL: True}] * 5)             # another server
+    assert {row.name: row.points for row in service.read_leaderboard(GUILD, period, NOW)} == expected
 
 
 @pytest.mark.parametrize(("period", "start"), [
@@ -238,8 +242,8 @@ def test_the_best_streak_is_the_longest_run_of_right_answers(db: sqlite_utils.Da
     service = make_service(index, db)
     rounds = [{ALICE: True, BOB: True}, {ALICE: True, BOB: False}, {ALICE: True}, {ALICE: False, BOB: True},
               {ALICE: True, BOB: True}]
-    ended = play_quiz(service, "g", "c", NOW, rounds)
-    rows = {row.name: row for row in service.read_leaderboard("g", "all", NOW + 500)}
+    ended = play_quiz(service, GUILD, CHANNEL, NOW, rounds)
+    rows = {row.name: row for row in service.read_leaderboard(GUILD, "all", NOW + 500)}
     assert (rows["Alice"].best_streak, rows["Bob"].best_streak) == (3, 2)
     assert {s.name: s.best_streak for s in ended.standings} == {"Alice": 3, "Bob": 2}
     assert {s.name: s.points for s in ended.standings} == {row.name: row.points for row in rows.values()}
@@ -247,12 +251,40 @@ def test_the_best_streak_is_the_longest_run_of_right_answers(db: sqlite_utils.Da
 
 def test_member_stats_add_up_the_members_answers(db: sqlite_utils.Database, index: SagaIndex) -> None:
     service = make_service(index, db)
-    play_quiz(service, "g", "c", NOW, [{ALICE: True, BOB: False}, {ALICE: False, BOB: True}] + [{ALICE: True}] * 3)
-    stats = service.read_member_stats("g", ALICE.id)
+    play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True, BOB: False}, {ALICE: False, BOB: True}] + [{ALICE: True}] * 3)
+    stats = service.read_member_stats(GUILD, ALICE.id)
     assert stats is not None and stats.players == 2
     assert (stats.row.answered, stats.row.right, stats.row.points) == (5, 4, 4 * RIGHT)
     assert sum(answered for answered, _ in stats.by_kind.values()) == 5
     assert sum(right for _, right in stats.by_kind.values()) == 4
     assert stats.average_seconds == pytest.approx(2.0)
-    assert service.read_member_stats("g", "nobody") is None
+    assert service.read_member_stats(GUILD, "nobody") is None
     assert service.read_member_stats("other", ALICE.id) is None
+
+
+@pytest.mark.parametrize(("guild", "channel"), [
+    ("console", CHANNEL), (GUILD, "console"), ("0", CHANNEL), (GUILD, "-5"), ("0100", CHANNEL), (GUILD, "1.0"),
+    (GUILD, " 200"), ("99999999999999999999", CHANNEL), (GUILD, ""),
+])
+def test_the_schema_takes_no_quiz_outside_a_discord_channel(index: SagaIndex, db: sqlite_utils.Database, guild: str,
+                                                            channel: str) -> None:
+    service = make_service(index, db)
+    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+        service.start_quiz(guild, channel, ALICE, "en", NOW)
+    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+        quiz_id = make_service(index, db).start_quiz(GUILD, CHANNEL, ALICE, "en", NOW).quiz_id
+        db.execute("update quizzes set guild_id = ?, channel_id = ? where id = ?", [guild, channel, quiz_id])
+    assert [row["channel_id"] for row in db.table("quizzes").rows] == [CHANNEL]
+
+
+def test_quizzes_the_console_stored_before_it_had_its_own_database_move_to_its_place(index: SagaIndex, state_path: Path) -> None:
+    old = open_state(state_path, [])
+    store.migrations.apply(old, stop_before="forbid_places_discord_cannot_own")
+    old_service = make_service(index, old)
+    old_service.start_quiz("console", "console", ALICE, "en", NOW - DAY)  # left running
+    discord_quiz = old_service.start_quiz(GUILD, CHANNEL, BOB, "en", NOW).quiz_id
+    old.conn.close()
+    migrated = open_state(state_path, [store.migrations])
+    rows = {row["starter_id"]: row for row in migrated.table("quizzes").rows}
+    assert (rows[ALICE.id]["guild_id"], rows[ALICE.id]["channel_id"], rows[ALICE.id]["status"]) == ("1", "1", "ended")
+    assert (rows[BOB.id]["id"], rows[BOB.id]["channel_id"], rows[BOB.id]["status"]) == (discord_quiz, CHANNEL, "running")

@@ -32,7 +32,7 @@ def test_the_recap_tables_are_migrated_once(tmp_path: Path) -> None:
     second = open_state(path, [MIGRATIONS])
     assert {"recap_subscriptions", "recap_seen", "recap_deliveries"} <= set(second.table_names())
     applied = [row["name"] for row in second["_sqlite_migrations"].rows_where("migration_set = ?", ["sagabot.recap"])]
-    assert applied == ["create_recap_tables"]
+    assert applied == ["create_recap_tables", "forbid_places_discord_cannot_own"]
     assert get_subscription(second, 10) is not None
 
 
@@ -96,3 +96,23 @@ def test_a_delivery_settles_only_as_sent_uncertain_or_failed() -> None:
         settle_delivery(state, record, status="sending", now=NOW, posted=False)
     with pytest.raises(sqlite3.IntegrityError):
         state.execute("update recap_deliveries set status = 'lost'")
+
+
+@pytest.mark.parametrize(("guild_id", "channel_id"), [(1, 0), (0, 10), (1, -3), ("console", 10), (1, "console"), (1, 2.5)])
+def test_the_schema_takes_no_subscription_outside_a_discord_channel(guild_id: object, channel_id: object) -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+        subscribe(state, channel_id, guild_id=guild_id)  # type: ignore[arg-type]  # the wrong types are the point
+    subscribe(state, 10)
+    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+        state.execute("update recap_subscriptions set guild_id = ?, channel_id = ? where channel_id = 10", [guild_id, channel_id])
+    assert [(sub.guild_id, sub.channel_id) for sub in list_subscriptions(state)] == [(1, 10)]
+
+
+@pytest.mark.parametrize("channel_id", [0, -3, "console", 2.5])
+def test_the_ledger_takes_no_delivery_outside_a_discord_channel(channel_id: object) -> None:
+    state = open_state(":memory:", [MIGRATIONS])
+    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+        record_sending(state, subscription_id=1, key="k", nonce="n", generation=0, channel_id=channel_id,  # type: ignore[arg-type]
+                       payload="{}", handled_until=NOW, now=NOW)
+    assert list(state.table("recap_deliveries").rows) == []

@@ -30,7 +30,8 @@ from .session import Member, QuestionOpened, QuizEnded, Rules, Step
 from .store import PERIODS, Period
 from .texts import phrase_click, phrase_end, phrase_leaderboard, phrase_start, phrase_stats, phrase_step, phrase_stop_denied
 
-CONSOLE_GUILD = CONSOLE_CHANNEL = "console"
+# The console plays in one place, with ids a Discord row could have (the state schema takes no other).
+CONSOLE_GUILD = CONSOLE_CHANNEL = "1"
 CONSOLE_USER = "console"
 # In a shell nobody waits for a reveal to sink in: the next question follows it at once.
 CONSOLE_RULES = Rules(reveal_seconds=0.0)

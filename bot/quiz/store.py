@@ -49,6 +49,31 @@ def create_quiz_tables(db: sqlite_utils.Database) -> None:
     db.table("quiz_answers").create_index(["member_id"])
 
 
+def _is_discord_id(column: str) -> str:
+    # A Discord id: a positive integer that fits 64 bits, written as Discord writes it (the
+    # round trip through an integer rejects words, signs, spaces, leading zeros and overflow).
+    return f"(cast({column} as integer) > 0 and cast(cast({column} as integer) as text) = {column})"
+
+
+_DISCORD_PLACE = f"{_is_discord_id('NEW.guild_id')} and {_is_discord_id('NEW.channel_id')}"
+
+
+@migrations()
+def forbid_places_discord_cannot_own(db: sqlite_utils.Database) -> None:
+    """A quiz's guild and channel are Discord ids: a row the Discord driver cannot own cannot exist.
+    Before the console had its own database, its quizzes were stored as in guild and channel
+    "console": they move to the console's place, 1, and one left running is closed."""
+    legacy = f"not ({_DISCORD_PLACE.replace('NEW.', '')})"
+    db.execute(f"update quizzes set status = 'ended', end_reason = 'restart', ended_at = started_at "
+               f"where status = 'running' and {legacy}")
+    db.execute(f"update quizzes set guild_id = '1' where not {_is_discord_id('guild_id')}")
+    db.execute(f"update quizzes set channel_id = '1' where not {_is_discord_id('channel_id')}")
+    for event in ("insert", "update of guild_id, channel_id"):
+        name = event.split()[0]
+        db.execute(f"create trigger quizzes_discord_place_{name} before {event} on quizzes when not ({_DISCORD_PLACE}) "
+                   "begin select raise(abort, 'a quiz''s guild_id and channel_id must be Discord ids'); end")
+
+
 @dataclass(frozen=True)
 class StoredQuiz:
     """A quiz as the store has it: enough to rebuild its session after a restart."""

@@ -90,6 +90,23 @@ def create_recap_tables(db: sqlite_utils.Database) -> None:
     db.execute("create index recap_deliveries_status on recap_deliveries (status)")
 
 
+def _is_discord_id(column: str) -> str:
+    return f"(typeof({column}) = 'integer' and {column} > 0)"
+
+
+@MIGRATIONS()
+def forbid_places_discord_cannot_own(db: sqlite_utils.Database) -> None:
+    """Subscriptions and deliveries name Discord guilds and channels: positive 64-bit integers
+    (SQLite's columns would take any text; a trigger refuses it)."""
+    place = f"{_is_discord_id('NEW.guild_id')} and {_is_discord_id('NEW.channel_id')}"
+    checks = {"recap_subscriptions": (place, "guild_id, channel_id"),
+              "recap_deliveries": (_is_discord_id("NEW.channel_id"), "channel_id")}
+    for table, (condition, columns) in checks.items():
+        for event in ("insert", f"update of {columns}"):
+            db.execute(f"create trigger {table}_discord_place_{event.split()[0]} before {event} on {table} when not ({condition}) "
+                       f"begin select raise(abort, '{table}: guild and channel must be Discord ids'); end")
+
+
 # datetime.time, for annotations inside Subscription, whose `time` field hides the name there.
 TimeOfDay = time
 
