@@ -416,6 +416,8 @@ MESSAGES.update({
                                     "en": "You already answered this question; only your first answer counts."},
     "quiz.click.late": {"fr": "Trop tard : cette question est close.", "en": "Too late: this question is closed."},
     "quiz.click.ended": {"fr": "Ce quiz est terminé ; /quiz start en lance un autre.", "en": "This quiz is over; /quiz start begins another."},
+    "quiz.click.not_saved": {"fr": "Votre réponse n'a pas pu être enregistrée (le stockage du bot a un souci) : elle ne compte pas encore, répondez de nouveau.",
+                             "en": "Your answer could not be saved (the bot's storage is having trouble), so it does not count yet: answer again."},
     "quiz.click.invalid": {"fr": "Choix inconnu : répondez par un numéro de 1 à {count}.", "en": "Unknown choice: answer with a number from 1 to {count}."},
     "quiz.reveal.answer": {"fr": "Réponse : **{label}**", "en": "Answer: **{label}**"},
     "quiz.reveal.share": {"fr": "{mark} {number}. {label} — {share} ({count})", "en": "{mark} {number}. {label} — {share} ({count})"},

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import logging
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -21,6 +23,11 @@ import sqlite_utils
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+log = logging.getLogger("sagabot.storage")
+# A write that fails on a passing condition (a lock held by a backup, a moment's full disk) is
+# tried again after these pauses: short, because a member is waiting for the answer.
+WRITE_RETRY_DELAYS = (0.05, 0.2, 0.5)
 
 # One connection is shared by the event loop's worker threads; SQLite serialises access to it,
 # and this lock keeps a multi-statement write from interleaving with another thread's.
@@ -49,6 +56,19 @@ def open_state(path: Path | str, migration_sets: Iterable[sqlite_utils.Migration
         for migrations in migration_sets:
             migrations.apply(db)
     return db
+
+
+def retry_write(write: Callable[[], T], delays: Sequence[float] = WRITE_RETRY_DELAYS,
+                sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `write`, trying again after each of `delays` when SQLite fails for a reason that may
+    pass (locked, busy, full, I/O); the last failure is raised for the caller to report."""
+    for delay in delays:
+        try:
+            return write()
+        except sqlite3.OperationalError as error:
+            log.warning("a state write failed (%s); trying again in %.2f s", error, delay)
+            sleep(delay)
+    return write()
 
 
 def write_lock() -> threading.RLock:

@@ -3,9 +3,10 @@ opened again, a new service) resumes it or closes it with every point kept; lead
 period; wins only with two players or more; member stats; recent questions avoided."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite3
 
@@ -288,3 +289,45 @@ def test_quizzes_the_console_stored_before_it_had_its_own_database_move_to_its_p
     rows = {row["starter_id"]: row for row in migrated.table("quizzes").rows}
     assert (rows[ALICE.id]["guild_id"], rows[ALICE.id]["channel_id"], rows[ALICE.id]["status"]) == ("1", "1", "ended")
     assert (rows[BOB.id]["id"], rows[BOB.id]["channel_id"], rows[BOB.id]["status"]) == (discord_quiz, CHANNEL, "running")
+
+
+class FailingWrites:
+    """A hand-written fault: the first `failures` calls raise as a full disk does, later ones go through."""
+
+    def __init__(self, function: Callable[..., Any], failures: int) -> None:
+        self.function, self.left = function, failures
+
+    def __call__(self, *args: Any) -> Any:
+        if self.left:
+            self.left -= 1
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.function(*args)
+
+
+def test_an_answer_whose_write_fails_for_a_moment_is_retried_and_counts(index: SagaIndex, db: sqlite_utils.Database,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    service = make_service(index, db)
+    quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
+    monkeypatch.setattr(store, "insert_answer", FailingWrites(store.insert_answer, failures=2))
+    right = service.find_running(CHANNEL).questions[0].right
+    outcome = service.record_click(quiz_id, 0, BOB, right, NOW + 2)
+    assert outcome.result.status is ClickStatus.ACCEPTED
+    assert [row["member_id"] for row in db.table("quiz_answers").rows] == [BOB.id]
+
+
+def test_an_answer_that_cannot_be_stored_is_reported_and_not_counted(index: SagaIndex, db: sqlite_utils.Database,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    service = make_service(index, db)
+    quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
+    fault = FailingWrites(store.insert_answer, failures=100)
+    monkeypatch.setattr(store, "insert_answer", fault)
+    right = service.find_running(CHANNEL).questions[0].right
+    assert service.record_click(quiz_id, 0, BOB, right, NOW + 2).result.status is ClickStatus.NOT_SAVED
+    assert "could not be stored" in caplog.text
+    assert list(db.table("quiz_answers").rows) == [] and BOB.id not in service.find_running(CHANNEL).players
+    # The disk has room again: the member's next click counts, once.
+    fault.left = 0
+    assert service.record_click(quiz_id, 0, BOB, right, NOW + 3).result.status is ClickStatus.ACCEPTED
+    assert service.record_click(quiz_id, 0, BOB, right, NOW + 4).result.status is ClickStatus.ALREADY_ANSWERED
+    assert [row["member_id"] for row in db.table("quiz_answers").rows] == [BOB.id]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.storage import open_saga, open_state, run_sync
+from bot.storage import WRITE_RETRY_DELAYS, open_saga, open_state, retry_write, run_sync
 
 
 def test_the_saga_database_is_read_only(saga_db_path: Path) -> None:
@@ -63,3 +63,35 @@ async def test_wait_for_workers_waits_for_a_cancelled_call_still_running() -> No
     release.set()
     assert await wait_for_workers(timeout=5) is True
     assert finished.is_set()
+
+
+@pytest.mark.parametrize(("failures", "succeeds"), [(0, True), (1, True), (3, True), (4, False)])
+def test_retry_write_tries_again_after_passing_failures(failures: int, succeeds: bool) -> None:
+    calls: list[int] = []
+    pauses: list[float] = []
+
+    def write() -> str:
+        calls.append(1)
+        if len(calls) <= failures:
+            raise sqlite3.OperationalError("database is locked")
+        return "stored"
+
+    if succeeds:
+        assert retry_write(write, sleep=pauses.append) == "stored"
+    else:
+        with pytest.raises(sqlite3.OperationalError):
+            retry_write(write, sleep=pauses.append)
+    assert len(calls) == min(failures + 1, len(WRITE_RETRY_DELAYS) + 1)
+    assert pauses == list(WRITE_RETRY_DELAYS[:failures])
+
+
+def test_retry_write_does_not_retry_a_broken_constraint() -> None:
+    calls: list[int] = []
+
+    def write() -> None:
+        calls.append(1)
+        raise sqlite3.IntegrityError("UNIQUE constraint failed")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        retry_write(write, sleep=lambda _: None)
+    assert calls == [1]

@@ -7,7 +7,9 @@ console directly); it returns data — steps to show — and `bot.quiz.texts` wo
 """
 from __future__ import annotations
 
+import logging
 import random
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +18,15 @@ from typing import Literal
 import sqlite_utils
 
 from ..answering.index import SagaIndex
+from ..storage import retry_write
 from . import store
 from .generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS, generate_quiz
 from .questions import Difficulty, KindChoice
 from .session import (ClickResult, ClickStatus, Member, QuestionOpened, QuestionRevealed, QuizSession, Rules, Step,
                       StopResult)
 from .store import LeaderRow, MemberStats, Period
+
+log = logging.getLogger("sagabot.quiz")
 
 # A quiz the bot comes back to within this many seconds goes on; later, members have moved on
 # and it is closed with the standings so far.
@@ -100,7 +105,14 @@ class QuizService:
             result = session.judge_click(member, number, choice, now)
             if result.answer is None:
                 return ClickOutcome(result)
-            if not store.insert_answer(self.db, quiz_id, result.answer):
+            answer = result.answer
+            try:
+                stored = retry_write(lambda: store.insert_answer(self.db, quiz_id, answer))
+            except sqlite3.Error:
+                # Counted only once stored: the member is told, and may click again.
+                log.exception("quiz %s: the answer of member %s to question %s could not be stored", quiz_id, member.id, number)
+                return ClickOutcome(ClickResult(ClickStatus.NOT_SAVED))
+            if not stored:
                 return ClickOutcome(ClickResult(ClickStatus.ALREADY_ANSWERED))
             session.add_answer(result.answer)
             label = session.question.choices[choice].label

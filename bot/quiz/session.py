@@ -37,6 +37,7 @@ class ClickStatus(StrEnum):
     BOT = "bot"            # bots never play
     ENDED = "ended"        # the quiz no longer runs
     INVALID = "invalid"    # not one of the choices
+    NOT_SAVED = "not_saved"  # the state database refused the answer, even after retries: it does not count
 
 
 @dataclass(frozen=True)
