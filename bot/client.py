@@ -41,7 +41,8 @@ def try_bot_state(settings: Settings) -> tuple[sqlite_utils.Database | None, str
     except (sqlite3.DatabaseError, OSError) as error:
         problem = f"{settings.state_db}: {error}"
         log.error("the state database can't be opened (%s). Questions are answered; quizzes and recaps are off until it is "
-                  "fixed: restore it from a backup, or move it aside (the bot then starts a new, empty one).", problem)
+                  "fixed: restore it from a backup, or move it aside (the bot then starts a new, empty one), or let the bot "
+                  "write to it and to its folder (permissions, a read-only mount, a full disk).", problem)
         return None, problem
 
 
@@ -104,8 +105,15 @@ class SagaBot(commands.Bot):
             # failure, and nothing more to say; any member could otherwise fill the log.
             log.info("command /%s refused by its check", command)
             return
-        log.error("command /%s failed", command, exc_info=error)
-        message = say("discord.failed", pick_locale(interaction.locale))
+        cause = getattr(error, "original", error)
+        if isinstance(cause, sqlite3.OperationalError):
+            # The state database is full, locked or failing: an operator's matter, not a bug.
+            # Its writes are transactions, so nothing was half-done; the member may try again.
+            log.error("command /%s: the state database %s failed (%s)", command, self.settings.state_db, cause)
+            message = say("discord.storage_failed", pick_locale(interaction.locale))
+        else:
+            log.error("command /%s failed", command, exc_info=error)
+            message = say("discord.failed", pick_locale(interaction.locale))
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

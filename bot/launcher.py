@@ -43,11 +43,29 @@ def configure_endpoints() -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
 
 
+class ShortReconnectLines(logging.Filter):
+    """discord.py reconnects by itself when the gateway is lost, but logs each attempt with a
+    full traceback: for an admin, losing the network is one line saying what and when again."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Attempting a reconnect in") and record.exc_info:
+            error = record.exc_info[1]
+            delay = record.args[0] if isinstance(record.args, tuple) and record.args else 0.0
+            record.msg, record.args = "Discord connection lost (%s); reconnecting in %.1f s", (_describe(error), delay)
+            record.exc_info, record.exc_text, record.levelno, record.levelname = None, None, logging.WARNING, "WARNING"
+        return True
+
+
+def _describe(error: BaseException | None) -> str:
+    return f"{type(error).__name__}: {error}" if error is not None and str(error) else type(error).__name__
+
+
 def run_discord(settings: Settings, token: str) -> int:
     """Serve the slash commands until SIGTERM or SIGINT, then close the gateway cleanly."""
     from .secrets_filter import protect_logs
 
     protect_logs(token)
+    logging.getLogger("discord.client").addFilter(ShortReconnectLines())
     configure_endpoints()
     try:
         asyncio.run(_serve(settings, token))

@@ -274,6 +274,8 @@ MESSAGES.update({
                         "en": "Only the member who asked can turn these pages."},
     "discord.state_unavailable": {"fr": "Les quiz et les récaps sont indisponibles pour le moment (la base d'état du bot ne s'ouvre pas) ; les questions marchent toujours. Les administrateurs du bot en sont avertis dans ses journaux.",
                                   "en": "Quizzes and recaps are unavailable for now (the bot's state database can't be opened); questions still work. The bot's operators are told in its logs."},
+    "discord.storage_failed": {"fr": "Le stockage du bot a un souci (disque plein ou occupé) : rien n'a été modifié. Réessayez dans un moment.",
+                               "en": "The bot's storage is having trouble (a full or busy disk): nothing was changed. Please try again in a moment."},
     "discord.failed": {"fr": "Désolé, cette commande a échoué. L'erreur est notée ; réessayez plus tard.",
                        "en": "Sorry, this command failed. The error is logged; please try again later."},
     "discord.no_token": {"fr": "Pour connecter le bot à Discord, définissez DISCORD_TOKEN (environnement ou fichier .env).",

@@ -105,6 +105,9 @@ class DiscordStandIn:
         # its message is posted all the same (Discord did it, the answer was lost).
         self._hangs: list[tuple[str, re.Pattern[str], bool]] = []
         self._released = asyncio.Event()  # set at stop: hung requests end with the stand-in
+        # While set, the gateway refuses connections, as when Discord is out of reach.
+        self.gateway_down = False
+        self.resumes = 0
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
@@ -230,7 +233,16 @@ class DiscordStandIn:
         return await self.wait_for(lambda r: r.method == "POST" and r.path.endswith(path), timeout, start)
 
     # --- gateway ---------------------------------------------------------------------------
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def drop_gateway(self) -> None:
+        """Discord goes out of reach: open connections close (4000: the client may resume) and
+        new ones are refused until `gateway_down` is cleared."""
+        self.gateway_down = True
+        for socket in list(self.sockets):
+            await socket.close(code=4000)
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503, text="gateway out of reach")
         socket = web.WebSocketResponse(autoping=True, autoclose=False)
         await socket.prepare(request)
         self.sockets.append(socket)
@@ -252,6 +264,9 @@ class DiscordStandIn:
             elif payload.get("op") == 2:
                 self.identify = payload["d"]
                 await self._send_ready(socket)
+            elif payload.get("op") == 6:  # RESUME: the session goes on where it was
+                self.resumes += 1
+                await socket.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}}))
         self.closed_codes.append(close_code)
         self.sockets.remove(socket)
         return socket

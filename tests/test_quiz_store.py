@@ -331,3 +331,21 @@ def test_an_answer_that_cannot_be_stored_is_reported_and_not_counted(index: Saga
     assert service.record_click(quiz_id, 0, BOB, right, NOW + 3).result.status is ClickStatus.ACCEPTED
     assert service.record_click(quiz_id, 0, BOB, right, NOW + 4).result.status is ClickStatus.ALREADY_ANSWERED
     assert [row["member_id"] for row in db.table("quiz_answers").rows] == [BOB.id]
+
+
+def test_a_reveal_the_disk_refuses_comes_again_once_it_can_be_stored(index: SagaIndex, db: sqlite_utils.Database,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    service = make_service(index, db)
+    quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
+    right = service.find_running(CHANNEL).questions[0].right
+    assert service.record_click(quiz_id, 0, BOB, right, NOW + 2).result.status is ClickStatus.ACCEPTED
+    fault = FailingWrites(store.save_progress, failures=100)
+    monkeypatch.setattr(store, "save_progress", fault)
+    with pytest.raises(sqlite3.OperationalError):
+        service.advance(CHANNEL, NOW + 21)  # the deadline passed, but the reveal cannot be stored
+    assert service.find_running(CHANNEL).phase.value == "open"  # memory did not run ahead of the disk
+    fault.left = 0
+    steps = service.advance(CHANNEL, NOW + 22)
+    assert [type(step) for step in steps] == [QuestionRevealed]  # the same reveal, not lost
+    assert db.table("quizzes").get(quiz_id)["phase"] == "revealed"
+    assert service.find_running(CHANNEL).players[BOB.id].points > 0

@@ -7,6 +7,7 @@ console directly); it returns data — steps to show — and `bot.quiz.texts` wo
 """
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import sqlite3
@@ -116,7 +117,13 @@ class QuizService:
                 return ClickOutcome(ClickResult(ClickStatus.ALREADY_ANSWERED))
             session.add_answer(result.answer)
             label = session.question.choices[choice].label
-            return ClickOutcome(result, tuple(self._advance(session, now)), label)
+            try:
+                steps = tuple(self._advance(session, now))
+            except sqlite3.Error:
+                # The answer is stored; the early reveal it brought waits for the driver's next try.
+                log.warning("quiz %s: an early reveal could not be stored; the driver will try again", quiz_id)
+                steps = ()
+            return ClickOutcome(result, steps, label)
 
     def advance(self, channel_id: str, now: float) -> list[Step]:
         """What the clock brings in a channel by `now` (call it at `next_wakeup`)."""
@@ -182,9 +189,17 @@ class QuizService:
     # --- inside
 
     def _advance(self, session: QuizSession, now: float) -> list[Step]:
+        """The clock's steps, once they are stored. When the state database refuses them (a full
+        disk), the session goes back to where the database has it and the error is raised: the
+        same steps come again at the next try, so no reveal is ever lost between memory and disk."""
+        before = copy.deepcopy(session)
         steps = session.advance(now)
         if steps:
-            self._save(session, steps, now)
+            try:
+                retry_write(lambda: self._save(session, steps, now))
+            except sqlite3.Error:
+                self._sessions[session.quiz_id] = before
+                raise
         return steps
 
     def _save(self, session: QuizSession, steps: list[Step], now: float) -> None:
