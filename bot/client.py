@@ -53,11 +53,49 @@ def make_intents() -> discord.Intents:
     return intents
 
 
+class SagaTree(app_commands.CommandTree):
+    """The command tree, with one check before any command runs: each option within its declared
+    choices and bounds. Discord's own client offers nothing else, but an interaction may come
+    from elsewhere; a value out of bounds gets a clear word, not a failing command."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        problem = find_option_problem(interaction)
+        if problem is None:
+            return True
+        await interaction.response.send_message(problem, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+
+def find_option_problem(interaction: discord.Interaction) -> str | None:
+    """What is wrong with the first option out of its choices or bounds, in the member's language."""
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return None
+    locale = pick_locale(interaction.locale)
+    for parameter in command.parameters:
+        value = getattr(interaction.namespace, parameter.display_name, None)
+        if value is None:
+            continue
+        key = parameter.locale_name.extras.get("key") if parameter.locale_name else None
+        option = say(key, locale) if key else parameter.display_name
+        low, high = parameter.min_value, parameter.max_value
+        if parameter.choices and value not in [choice.value for choice in parameter.choices]:
+            return say("discord.option.choices", locale, option=option,
+                       choices=", ".join(str(choice.value) for choice in parameter.choices))
+        if isinstance(value, str) and low is not None and high is not None and not low <= len(value) <= high:
+            return say("discord.option.length", locale, option=option, low=low, high=high)
+        if isinstance(value, int | float) and low is not None and high is not None and not low <= value <= high:
+            return say("discord.option.range", locale, option=option, low=low, high=high)
+    return None
+
+
 class SagaBot(commands.Bot):
     def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None,
                  state_problem: str | None = None) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=make_intents(), help_command=None,
-                         allowed_mentions=NO_MENTIONS)
+                         allowed_mentions=NO_MENTIONS, tree_cls=SagaTree)
         self.settings = settings
         self.index = index
         self.state_db = state_db

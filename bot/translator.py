@@ -47,4 +47,5 @@ def escape_user_text(text: str) -> str:
     """A member's own words shown back on Discord (a day typed wrong, a display name): no markdown,
     no masked link, no mention of any kind; mentions are off anyway, this keeps the text inert."""
     escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-    return escaped.replace("<", "<\u200b")
+    # A zero-width space after "<" and in "://" keeps raw mentions and bare links from rendering.
+    return escaped.replace("<", "<\u200b").replace("://", ":\u200b//")

@@ -98,6 +98,8 @@ async def test_three_members_play_and_the_leaderboard_counts_it(standin: Discord
     assert stopped.json["type"] == 5  # acknowledged; the standings follow in the channel
     await standin.wait_for(lambda r: r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"
                            and "member1" in ((r.json or {}).get("content") or ""), 10)
+    # ... and the deferred answer is closed, not left "thinking" until Discord gives up on it.
+    await standin.wait_for(lambda r: r.method == "DELETE" and stopped.path.split("/")[3] in r.path, 10)
     board = await send(standin, quiz_command(standin, "leaderboard"))
     lines = board.json["data"]["content"]
     assert lines.index("member1") < lines.index("member3") and "member2" in lines

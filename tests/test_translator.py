@@ -17,6 +17,7 @@ def test_a_display_name_shows_as_plain_text(name: str) -> None:
     shown = escape_user_text(name)
     assert "@everyone" not in shown and "@here" not in shown and "<@" not in shown
     assert re.search(r"(?<!\\)[*`~|\[]", shown) is None  # every markdown character escaped
+    assert "://" not in shown  # no bare link either
 
 
 def test_plain_names_stay_as_they_are() -> None:

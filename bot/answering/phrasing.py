@@ -174,3 +174,13 @@ def join_names(names: list[str], locale: Locale) -> str:
 def pick_separator(locale: Locale) -> str:
     """Between items of a list that has commas inside: « ; » in French, "; " in English."""
     return " ; " if locale == "fr" else "; "
+
+
+# Echoed input is cut here: a line of a megabyte is not worth echoing whole, its start says which line it was.
+ECHO_LIMIT = 100
+
+
+def shorten_echo(text: str) -> str:
+    """A member's words shown back: one line, at most ECHO_LIMIT characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= ECHO_LIMIT else flat[: ECHO_LIMIT - 1] + "…"

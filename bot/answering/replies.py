@@ -16,7 +16,7 @@ from .document import Item, Passage, Reply, Section, render_text
 from .index import Dispute, Event, Quote, SagaIndex
 from .normalize import Locale
 from .phrasing import (describe_article, join_names, name_articles, phrase_date, phrase_figure,
-                       phrase_moment, phrase_role, phrase_source_list, pick_separator, tag_article)
+                       phrase_moment, phrase_role, phrase_source_list, pick_separator, shorten_echo, tag_article)
 
 # How many items a reply shows at a glance (a plain answer stays well under 1,500 characters);
 # the rest are "more": listed by --json, and on the next pages on Discord.
@@ -24,8 +24,6 @@ SHOWN = {"who": 3, "when": 3, "what": 3, "profile": 4, "timeline": 8, "quote": 4
          "closest": 3}
 # The verbatim passages shown under an event: enough to check it, not the whole dossier.
 PASSAGES = 1
-# How much of a member's line an error message shows back.
-ECHO_LIMIT = 100
 # Two quotes of one speaker this alike (rapidfuzz ratio of their folded words) are one sentence
 # carried by two articles.
 SAME_QUOTE = 90
@@ -246,10 +244,7 @@ def _compose_unknown(index: SagaIndex, answer: Answer) -> Reply:
 
 
 def _compose_error(index: SagaIndex, answer: Answer) -> Reply:
-    # A line of a megabyte is not worth echoing whole: its start says which line it was.
-    asked = " ".join(answer.asked.split())
-    asked = asked if len(asked) <= ECHO_LIMIT else asked[: ECHO_LIMIT - 1] + "…"
-    return Reply(answer.locale, say(answer.reason or "error.empty", answer.locale, asked=asked, **answer.detail))
+    return Reply(answer.locale, say(answer.reason or "error.empty", answer.locale, asked=shorten_echo(answer.asked), **answer.detail))
 
 
 def _phrase_spell(index: SagaIndex, tenure: Tenure, locale: Locale, with_name: bool = True) -> str:

@@ -132,6 +132,12 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
         await interaction.response.defer(thinking=False)
         await self._publish(list(outcome.steps), await self._locale_of(outcome.steps),
                             stopper=escape_user_text(interaction.user.display_name))
+        # The standings are in the channel; a deferred answer left open would say "thinking…"
+        # until Discord gives up on it.
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException:
+            log.info("could not remove the deferred answer to /quiz stop")
 
     @app_commands.command(name=text("cmd.quiz_leaderboard.name"), description=text("cmd.quiz_leaderboard.description"))
     @app_commands.rename(period=text("opt.period.name"))

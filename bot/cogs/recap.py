@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from ..client import NO_MENTIONS, SagaBot
 from ..commands import RECAP, find_option, find_subcommand
+from ..answering.phrasing import shorten_echo
 from ..messages import say
 from ..quiz.daily import judge_daily_answer, make_daily_question, phrase_daily_question
 from ..recap import commands as recap
@@ -31,7 +32,7 @@ from ..recap.layout import layout_post
 from ..recap.posts import Post
 from ..recap.scheduler import RecapScheduler
 from ..storage import run_sync
-from ..translator import make_choices, pick_locale, text
+from ..translator import escape_user_text, make_choices, pick_locale, text
 
 log = logging.getLogger("sagabot.recap")
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -134,6 +135,11 @@ def make_post_embed(post: Post) -> discord.Embed:
     return embed
 
 
+def echo_inert(typed: str) -> str:
+    """A member's words shown back in a refusal: short, and with no live mention, link or markdown."""
+    return escape_user_text(shorten_echo(typed))
+
+
 def _show_same_post(message: discord.Message, wanted: discord.Embed) -> bool:
     return any(embed.title == wanted.title and embed.description == wanted.description for embed in message.embeds)
 
@@ -183,7 +189,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         reply = await run_sync(recap.subscribe, self.bot.state, self.bot.index, guild_id=_guild_id(interaction),
                                channel_id=target.id, post_locale=recap.pick_post_locale(str(interaction.guild_locale or "")),
                                reply_locale=locale, now=self._now(), time_text=time, timezone_name=timezone_name, mode=mode,
-                               created_by=interaction.user.id)
+                               created_by=interaction.user.id, echo=echo_inert)
         self.scheduler.notify_changed()
         await self._answer(interaction, reply.text)
 
@@ -228,7 +234,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     async def preview(self, interaction: discord.Interaction, day: app_commands.Range[str, _DAY.low, _DAY.high] | None = None) -> None:
         reply = await run_sync(recap.preview, self.bot.state, self.bot.index, reply_locale=pick_locale(interaction.locale),
                                now=self._now(), day_text=day, channel_id=interaction.channel_id, guild_id=interaction.guild_id,
-                               post_locale=pick_locale(interaction.locale))
+                               post_locale=pick_locale(interaction.locale), echo=echo_inert)
         embed = make_post_embed(reply.post) if reply.post is not None else discord.utils.MISSING
         await interaction.response.send_message(reply.text or None, embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 

@@ -16,7 +16,7 @@ import sqlite_utils
 from ..answering.index import SagaIndex
 from ..answering.moments import parse_moment
 from ..answering.normalize import Locale
-from ..answering.phrasing import join_names, phrase_day
+from ..answering.phrasing import join_names, phrase_day, shorten_echo
 from ..messages import say
 from .compose import accepts_anniversary, compose_day_post, compose_next_post
 from .posts import ANNIVERSARY, DIGEST, MODES, REPLAY, Post
@@ -28,6 +28,8 @@ from .store import (Subscription, delete_subscription, get_subscription, list_su
 # What the bot needs in a channel to post a recap (discord.Permissions attribute names).
 REQUIRED_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 ChannelLabel = Callable[[int], str]
+# How a member's own words are shown back in an error: shortened; on Discord, also made inert.
+Echo = Callable[[str], str]
 
 
 def mention_channel(channel_id: int) -> str:
@@ -55,18 +57,19 @@ def pick_post_locale(guild_locale: str | None) -> Locale:
 
 def subscribe(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channel_id: int, post_locale: Locale,
               reply_locale: Locale, now: datetime, time_text: str | None = None, timezone_name: str | None = None,
-              mode: str | None = None, created_by: int | None = None, label: ChannelLabel = mention_channel) -> RecapReply:
+              mode: str | None = None, created_by: int | None = None, label: ChannelLabel = mention_channel,
+              echo: Echo = shorten_echo) -> RecapReply:
     """`/recap subscribe [channel] [time] [timezone] [mode]`: one subscription per channel (a new
     one replaces the old). Permissions are the adapter's to check first (`describe_missing_permissions`)."""
     at = parse_time_of_day(time_text) if time_text else DEFAULT_TIME
     if at is None:
-        return RecapReply(False, say("recap.error.time", reply_locale, asked=time_text))
+        return RecapReply(False, say("recap.error.time", reply_locale, asked=echo(time_text or "")))
     zone_name = (timezone_name or DEFAULT_TIMEZONE).strip()
     if load_timezone(zone_name) is None:
-        return RecapReply(False, say("recap.error.timezone", reply_locale, asked=timezone_name))
+        return RecapReply(False, say("recap.error.timezone", reply_locale, asked=echo(timezone_name or "")))
     chosen = (mode or REPLAY).strip().lower()
     if chosen not in MODES:
-        return RecapReply(False, say("recap.error.mode", reply_locale, asked=mode))
+        return RecapReply(False, say("recap.error.mode", reply_locale, asked=echo(mode or "")))
     # A digest tells what comes *after* it starts: today's events count as already seen.
     seen = [event.id for event in index.events] if chosen == DIGEST else []
     subscription, created = save_subscription(db, guild_id=guild_id, channel_id=channel_id, at=at, timezone_name=zone_name,
@@ -131,14 +134,14 @@ def resume(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channe
 
 def preview(db: sqlite_utils.Database | None, index: SagaIndex, *, reply_locale: Locale, now: datetime, day_text: str | None = None,
             channel_id: int | None = None, guild_id: int | None = None, mode: str | None = None,
-            post_locale: Locale | None = None) -> RecapReply:
+            post_locale: Locale | None = None, echo: Echo = shorten_echo) -> RecapReply:
     """`/recap preview [day]`: a saga day as a replay tells it; without a day, the next post of the
     channel's subscription, or the first post of `mode` (replay by default) before subscribing."""
     locale = post_locale or reply_locale
     if day_text:
         moment = parse_moment(day_text)
         if moment is None or moment.precision not in ("day", "minute"):
-            return RecapReply(False, say("recap.error.day", reply_locale, asked=day_text))
+            return RecapReply(False, say("recap.error.day", reply_locale, asked=echo(day_text)))
         day = date.fromisoformat(moment.iso[:10])
         post = compose_day_post(index, locale, day)
         if post is None:
@@ -149,7 +152,7 @@ def preview(db: sqlite_utils.Database | None, index: SagaIndex, *, reply_locale:
         return _preview_subscription(db, index, subscription, reply_locale, now)
     chosen = (mode or REPLAY).strip().lower()
     if chosen not in MODES:
-        return RecapReply(False, say("recap.error.mode", reply_locale, asked=mode))
+        return RecapReply(False, say("recap.error.mode", reply_locale, asked=echo(mode or "")))
     zone = load_timezone(DEFAULT_TIMEZONE)
     assert zone is not None
     due = compute_due_time(DEFAULT_TIME, zone, now, (lambda day: accepts_anniversary(index, day)) if chosen == ANNIVERSARY else None)
