@@ -1,5 +1,6 @@
 """Command line: `python -m bot data check`, `python -m bot data build --out PATH`, `python -m bot run`,
-`python -m bot sync [--guild ID]`, `python -m bot shell [--json] [-c LINE ...] [--locale fr|en]`."""
+`python -m bot sync [--guild ID]`, `python -m bot shell [--json] [-c LINE ...] [--locale fr|en]`,
+`python -m bot quiz sample [--count N] [--seed S] [--difficulty D] [--locale fr|en] [--json]`."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +31,16 @@ def make_parser() -> argparse.ArgumentParser:
     shell.add_argument("--json", action="store_true", help="print one JSON object per line (the contract in the README)")
     shell.add_argument("--locale", choices=("fr", "en"), help="answer in this language instead of the asker's")
     shell.add_argument("--now", metavar="ISO", help="the recap scheduler's clock, e.g. 2024-11-17T08:59+01:00 (default: now)")
+    quiz = commands.add_parser("quiz", help="read generated quiz questions before members do")
+    quiz_commands = quiz.add_subparsers(dest="quiz_command", required=True, metavar="ACTION")
+    sample = quiz_commands.add_parser("sample", help="print a batch of generated questions, as quizzes would draw them")
+    sample.add_argument("--count", type=int, default=20, help="how many questions (default 20)")
+    sample.add_argument("--seed", type=int, default=0, help="the first quiz's seed (default 0): the same seed, the same batch")
+    sample.add_argument("--difficulty", choices=("easy", "medium", "hard"), default="medium")
+    sample.add_argument("--kind", choices=("who", "when", "quote", "role", "order", "figures", "mixed"), default="mixed")
+    sample.add_argument("--locale", choices=("fr", "en"), help="one language (default: French and English in turn)")
+    sample.add_argument("--json", action="store_true", help="one JSON object per line: kind, difficulty, locale, stem, "
+                        "choices [{text, date}], answer, events, explanation")
     return parser
 
 
@@ -57,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         from .health import check_health
 
         return check_health(settings)
+    if args.command == "quiz" and args.quiz_command == "sample":
+        return run_sample(settings, args)
     if args.command == "shell":
         from .console import run_shell
 
@@ -70,6 +83,23 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         return run_shell(settings, args.lines, as_json=args.json, locale=args.locale, now=moment)
     return 2
+
+
+def run_sample(settings: Settings, args: argparse.Namespace) -> int:
+    if not 1 <= args.count <= 10_000:
+        print(f"--count wants a number from 1 to 10000; got {args.count}", file=sys.stderr)
+        return 2
+    from .answering.normalize import Locale
+    from .console import open_index
+    from .quiz.sample import sample_questions
+
+    index = open_index(settings, sys.stderr)
+    if index is None:
+        return 1
+    locales: tuple[Locale, ...] = (args.locale,) if args.locale else ("fr", "en")
+    for question in sample_questions(index, args.count, args.seed, args.difficulty, args.kind, locales):
+        print(question.to_json() if args.json else question.to_text() + "\n")
+    return 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import pytest
 import sqlite_utils
 
 from bot.answering.index import SagaIndex, load_index
+from bot.quiz.explain import STEM_WORDINGS
 from bot.messages import MESSAGES
 from bot.quiz import store
 from bot.quiz.console import CONSOLE_CHANNEL, ConsoleQuiz, handle_quiz_line, is_quiz_line, open_console_quiz
@@ -76,7 +77,7 @@ def test_a_whole_quiz_with_two_players_from_start_to_finish(index: SagaIndex, db
         else:
             shown = bob  # everyone who plays has answered: the reveal comes at once
         assert f"**Question {number}/5**" in shown and "Answer: **" in shown and "Why:" in shown
-        assert "alice +" in shown and "bob: missed" in shown
+        assert "alice +" in shown and "bob: wrong" in shown
         assert f"streak: {number}" in shown
         if number < 5:
             assert f"**Question {number + 1}/5**" in shown
@@ -209,7 +210,11 @@ def used_quiz_keys() -> set[str]:
     keys |= {f"quiz.period.{period}" for period in store.PERIODS}
     keys |= {f"quiz.click.{status.value}" for status in ClickStatus if status is not ClickStatus.BOT}
     keys |= {f"quiz.end.{reason.value}" for reason in EndReason}
-    keys |= {"quiz.ask.order_first", "quiz.ask.order_last"}
+    # Stems come in STEM_WORDINGS wordings: quiz.ask.who.1, .2, …
+    stems = {key for key in keys if key.startswith("quiz.ask.") and key != "quiz.ask.role" and key != "quiz.ask.role_among"}
+    stems |= {"quiz.ask.order_first", "quiz.ask.order_last"}
+    keys -= stems
+    keys |= {f"{stem}.{wording}" for stem in stems for wording in range(1, STEM_WORDINGS + 1)}
     return keys
 
 

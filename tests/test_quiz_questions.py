@@ -4,7 +4,7 @@ nothing disputed or hedged, verbatim passages, reproducible seeds, no repeats.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
 from statistics import mean
@@ -259,17 +259,25 @@ def test_hard_when_questions_offer_closer_days_than_easy_ones(quizzes: dict) -> 
 
 
 def test_hard_order_questions_compare_closer_dates_than_easy_ones(quizzes: dict, db: sqlite_utils.Database) -> None:
-    starts = {row["id"]: row["date_start"] for row in db["events"].rows}
+    starts = {row["id"]: datetime.fromisoformat(row["date_start"][:16]) for row in db["events"].rows if row["date_start"]}
 
-    def mean_span(difficulty: str) -> float:
-        spans = []
+    def mean_gap(difficulty: str) -> float:
+        """Hours between the answer and the other three, on average."""
+        gaps = [abs((starts[choice.value] - starts[question.right_choice.value]).total_seconds()) / 3600
+                for quiz in quizzes[("order", difficulty)] for question in quiz
+                for choice in question.choices if choice is not question.right_choice]
+        return mean(gaps)
+
+    assert mean_gap("hard") < mean_gap("medium") < mean_gap("easy")
+
+
+def test_order_questions_stay_within_the_saga_days(quizzes: dict, index: SagaIndex) -> None:
+    calendar = index.calendar
+    for difficulty in ("easy", "medium", "hard"):
         for quiz in quizzes[("order", difficulty)]:
             for question in quiz:
-                months = sorted(int(starts[choice.value][:4]) * 12 + int(starts[choice.value][5:7]) for choice in question.choices)
-                spans.append(months[-1] - months[0])
-        return mean(spans)
-
-    assert mean_span("hard") < mean_span("medium") < mean_span("easy")
+                dates = [index.events_by_id[choice.value].date for choice in question.choices]
+                assert all(calendar.contains(date.start) and calendar.contains(date.end) for date in dates), question.key
 
 
 # --- blanks

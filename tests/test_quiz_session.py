@@ -271,3 +271,20 @@ def test_resuming_reopens_the_question_with_a_fresh_timer_and_closing_counts_its
     steps = closing.close_after_restart(T0 + 10_000)
     assert [type(step) for step in steps] == [QuestionRevealed, QuizEnded]
     assert steps[-1].reason is EndReason.RESTART and steps[-1].standings[0].points == 750
+
+
+def test_the_reveal_tells_a_wrong_answer_from_no_answer() -> None:
+    from bot.quiz.texts import phrase_reveal
+
+    session = make_session(rules=Rules(question_seconds=20.0, reveal_seconds=5.0, early_reveal=False))
+    session.record_click(ALICE, 0, 0, T0 + 1)  # right
+    session.record_click(BOB, 0, 1, T0 + 1)  # wrong
+    session.advance(T0 + 20)
+    session.advance(T0 + 25)  # the next question opens
+    session.record_click(ALICE, 1, 2, T0 + 26)  # wrong; Bob, who played before, stays silent
+    revealed = next(step for step in session.advance(T0 + 45) if isinstance(step, QuestionRevealed))
+    assert {result.name: result.choice for result in revealed.results} == {"Alice": 2, "Bob": None}
+    shown = phrase_reveal(revealed, "en")
+    assert "Alice: wrong" in shown and "Bob: no answer" in shown
+    french = phrase_reveal(revealed, "fr")
+    assert "Alice : faux" in french and "Bob : pas de réponse" in french

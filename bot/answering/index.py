@@ -141,6 +141,8 @@ class SagaIndex:
     action_words: dict[str, set[str]] = field(default_factory=dict)
     action_stems: dict[str, set[str]] = field(default_factory=dict)
     events_by_id: dict[str, Event] = field(default_factory=dict)
+    # titles kept for life once gained (co-founder): no date makes them a question
+    lasting_roles: frozenset[str] = frozenset()
     # how many events name each entity / contain each stem: rare ones weigh more
     entity_frequency: dict[str, int] = field(default_factory=dict)
     stem_frequency: dict[str, int] = field(default_factory=dict)
@@ -172,6 +174,7 @@ class SagaIndex:
             actions={row["id"]: {"fr": row["label_fr"], "en": row["label_en"]} for row in db["actions"].rows},
         )
         index.tenures = _load_tenures(db, index.roles)
+        index.lasting_roles = frozenset(row["id"] for row in db["role_kinds"].rows if row.get("lasting"))
         index.lexicon = load_lexicon(db)
         index.calendar = load_calendar(db)
         index.nicknames = _load_nicknames(db)

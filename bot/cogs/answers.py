@@ -104,10 +104,10 @@ class Answers(commands.Cog):
 
     async def _draw_chart(self, answer: Answer) -> bytes | None:
         if answer.kind == "timeline" and answer.events:
-            return await run_sync(draw_events_per_day, tuple(answer.events + answer.possible), answer.locale)
+            return await run_sync(draw_events_per_day, answer.events + answer.possible, answer.locale, self.index, answer.moment)
         if answer.kind == "role" and answer.tenures:
             title = phrase_role(self.index, answer.role, answer.of_entity, answer.locale) if answer.role else ""
-            return await run_sync(draw_role_history, tuple(answer.tenures), answer.locale, title)
+            return await run_sync(draw_role_history, answer.tenures, answer.locale, title, self.index)
         return None
 
 

@@ -22,7 +22,7 @@ from .dataset import Dataset, load_dataset
 from .problems import DataError
 
 # Bump when the tables change, so that existing databases are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 # Every table with its columns, primary key and foreign keys: the documented schema
@@ -40,7 +40,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "lexicon": ({"list": str, "key": str, "position": int, "word": str}, ("list", "key", "position"), []),
     # data/calendar.yaml: anchor, span, weekend, as dates of the data
     "calendar": ({"key": str, "date": str, "date_precision": str, "date_start": str, "date_end": str}, "key", []),
-    "role_kinds": ({"id": str, "label_fr": str, "label_fr_feminine": str, "label_en": str}, "id", []),
+    "role_kinds": ({"id": str, "label_fr": str, "label_fr_feminine": str, "label_en": str, "lasting": bool}, "id", []),
     "role_aliases": ({"role": str, "alias": str, "folded": str}, ("role", "alias"), [("role", "role_kinds", "id")]),
     "actions": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
     "action_words": ({"action": str, "word": str, "folded": str}, ("action", "word"), [("action", "actions", "id")]),
@@ -174,7 +174,8 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         _insert(db, "calendar", [{"key": key, **_date_columns("date", getattr(dataset.calendar, key))}
                                  for key in ("anchor", "span", "weekend")])
     _insert(db, "role_kinds", [
-        {"id": key, "label_fr": kind.label.fr, "label_fr_feminine": kind.feminine or kind.label.fr, "label_en": kind.label.en}
+        {"id": key, "label_fr": kind.label.fr, "label_fr_feminine": kind.feminine or kind.label.fr, "label_en": kind.label.en,
+         "lasting": kind.lasting}
         for key, kind in sorted(dataset.roles.items())
     ])
     _insert(db, "role_aliases", [

@@ -164,6 +164,8 @@ class RoleKind(Entry):
     label: Bilingual
     # the French label for a woman in the post (« directrice technique »), when it differs
     feminine: Text | None = None
+    # a title kept for life once gained (co-founder), not a post held on some days
+    lasting: bool = False
     aliases: list[Text] = []
 
 

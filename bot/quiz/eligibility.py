@@ -47,8 +47,22 @@ def classify_entity(entity: Entity | None) -> str | None:
 
 
 def list_class_members(index: SagaIndex, category: str) -> list[Entity]:
-    """Every entity that may be a choice of this class, in id order (reproducible draws)."""
-    return [entity for entity in index.entities.values() if classify_entity(entity) == category]
+    """Every entity that may be a wrong choice of this class, in id order (reproducible draws):
+    those who act in the saga's own days. Steve Jobs (fired in 1985) or Amazon (never acting)
+    beside the saga's players give themselves away as wrong."""
+    actors = list_saga_actors(index)
+    return [entity for entity in index.entities.values() if classify_entity(entity) == category and entity.id in actors]
+
+
+def list_saga_actors(index: SagaIndex) -> frozenset[str]:
+    """The entities that do something in an event of the saga's days."""
+    cached = index.cache.get("quiz-saga-actors")
+    if cached is None:
+        calendar = index.calendar
+        cached = index.cache["quiz-saga-actors"] = frozenset(
+            actor for event in index.events if calendar is not None and calendar.contains(event.date.start or "")
+            for actor in event.actors)
+    return cached
 
 
 def are_related(index: SagaIndex, first: str, second: str) -> bool:

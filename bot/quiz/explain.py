@@ -2,6 +2,7 @@
 engine words them, and the verbatim passage with its article."""
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 from ..answering.index import Event, SagaIndex, Source
@@ -23,6 +24,17 @@ def explain_event(index: SagaIndex, event: Event, locale: Locale, passage: Sourc
 def phrase_passage(index: SagaIndex, article: str, quote: str, locale: Locale) -> str:
     """« the verbatim words » — article 002 (Business Insider) "label"."""
     return say("quiz.explain.source", locale, quote=quote, article=describe_article(index.articles.get(article), article, locale))
+
+
+# How many wordings each kind's stem has in the catalogue (quiz.ask.<kind>.1 …): a quiz whose
+# every stem reads alike reads like a form.
+STEM_WORDINGS = 3
+
+
+def word_stem(rng: random.Random, key: str, values: Callable[[Locale], dict[str, str]]) -> dict[str, str]:
+    """A question's stem in both languages, in one of its wordings, the same one in each."""
+    wording = rng.randrange(STEM_WORDINGS) + 1
+    return word_both(lambda locale: say(f"{key}.{wording}", locale, **values(locale)))
 
 
 def word_both(make: Callable[[Locale], str]) -> dict[str, str]:

@@ -35,6 +35,7 @@ def generate_quiz(index: SagaIndex, count: int = DEFAULT_QUESTIONS, difficulty: 
     used_keys: set[str] = set()
     asked_events: set[str] = set()
     used_events: set[str] = set()  # asked or shown
+    used_answers: set[str] = set()  # the dates when-questions answered: the next one prefers another
     questions: list[Question] = []
     previous: Kind | None = None
     while len(questions) < count:
@@ -44,7 +45,8 @@ def generate_quiz(index: SagaIndex, count: int = DEFAULT_QUESTIONS, difficulty: 
         # Not the same kind twice in a row when another is left: a mixed quiz should feel mixed.
         varied = [k for k in open_kinds if k != previous] or open_kinds
         chosen = rng.choices(varied, weights=[MIX_WEIGHTS[k] for k in varied])[0]
-        question = _draw(rng, _list_fresh(pools[chosen], used_keys, used_events), difficulty, asked_events, set(avoid))
+        question = _draw(rng, _list_fresh(pools[chosen], used_keys, used_events), difficulty, asked_events, set(avoid),
+                         used_answers)
         if question is None:
             # Nothing of this kind can be worded any more: drop its remaining candidates.
             used_keys |= {candidate.key for candidate in pools[chosen]}
@@ -53,6 +55,7 @@ def generate_quiz(index: SagaIndex, count: int = DEFAULT_QUESTIONS, difficulty: 
         used_keys.add(question.key)
         asked_events |= {question.event_id} if question.event_id else set()
         used_events |= {event for event in (question.event_id, *question.related_events) if event}
+        used_answers |= {question.right_choice.value} if question.kind == "when" else set()
         previous = chosen
     return questions
 
@@ -69,20 +72,27 @@ def _list_fresh(candidates: list[Candidate], used_keys: set[str], used_events: s
 
 
 def _draw(rng: random.Random, fresh: list[Candidate], difficulty: Difficulty, asked_events: set[str],
-          avoid: set[str]) -> Question | None:
-    """One question from the difficulty's band, preferring questions not asked recently."""
+          avoid: set[str], used_answers: Collection[str] = ()) -> Question | None:
+    """One question from the difficulty's band, preferring questions not asked recently, and a
+    when-question whose day the quiz has not answered yet: most events happen on two days, and
+    a quiz whose every "when" is Friday teaches members to answer Friday."""
     banded = _band(fresh, difficulty)
     tiers = ([c for c in banded if c.key not in avoid], [c for c in fresh if c.key not in avoid], banded, fresh)
     tried: set[str] = set()
+    repeated: Question | None = None
     for tier in tiers:
         remaining = [candidate for candidate in tier if candidate.key not in tried]
         while remaining:
             candidate = remaining.pop(rng.randrange(len(remaining)))
             tried.add(candidate.key)
             question = candidate.make(rng, difficulty, frozenset(asked_events))
-            if question is not None and not set(question.related_events) & asked_events:
-                return question
-    return None
+            if question is None or set(question.related_events) & asked_events:
+                continue
+            if question.kind == "when" and question.right_choice.value in used_answers:
+                repeated = repeated or question
+                continue
+            return question
+    return repeated
 
 
 def _band(candidates: list[Candidate], difficulty: Difficulty) -> list[Candidate]:

@@ -101,7 +101,7 @@ class ClickResult:
 class PlayerResult:
     member_id: str
     name: str
-    choice: int
+    choice: int | None  # None: a member who played before gave no answer to this question
     correct: bool
     points: int
     streak: int
@@ -281,6 +281,8 @@ class QuizSession:
             if answer is not None:
                 player.answered += 1
                 results.append(PlayerResult(player.member_id, player.name, answer.choice, answer.correct, answer.points, player.streak))
+            else:
+                results.append(PlayerResult(player.member_id, player.name, None, False, 0, 0))
         self.silent_in_a_row = 0 if given else self.silent_in_a_row + 1
         self.phase, self.revealed_at = Phase.REVEALED, now
         shares = tuple(count / len(given) if given else 0.0 for count in counts)

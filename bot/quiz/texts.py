@@ -42,9 +42,11 @@ def phrase_reveal(revealed: QuestionRevealed, locale: Locale) -> str:
         mark = RIGHT_MARK if position == question.right else OTHER_MARK
         lines.append(say("quiz.reveal.share", locale, mark=mark, number=position + 1, label=choice.label[locale],
                          share=phrase_percent(revealed.shares[position], locale), count=revealed.counts[position]))
-    if revealed.results:
+    if any(result.choice is not None for result in revealed.results):
+        # A wrong answer and no answer are told apart: both score nothing, only one was a try.
         scored = [say("quiz.reveal.right", locale, name=r.name, points=r.points, streak=r.streak) if r.correct
-                  else say("quiz.reveal.wrong", locale, name=r.name) for r in revealed.results]
+                  else say("quiz.reveal.wrong", locale, name=r.name) if r.choice is not None
+                  else say("quiz.reveal.silent", locale, name=r.name) for r in revealed.results]
         lines.append(say("quiz.reveal.results", locale, results=pick_separator(locale).join(scored)))
     else:
         lines.append(say("quiz.reveal.nobody", locale))

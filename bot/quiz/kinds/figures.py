@@ -7,10 +7,10 @@ from functools import partial
 
 from ...answering.index import Event, Figure, SagaIndex
 from ...answering.normalize import Locale
-from ...answering.phrasing import phrase_date, phrase_figure, phrase_number
+from ...answering.phrasing import phrase_figure, phrase_number
 from ...messages import say
 from ..eligibility import is_settled, measure_obscurity
-from ..explain import explain_event, phrase_passage, word_both
+from ..explain import word_stem, explain_event, phrase_passage, word_both
 from ..masking import mask_number
 from ..questions import Choice, Difficulty, Passage, Question
 from .base import Candidate, assemble, pick_by_closeness
@@ -78,8 +78,8 @@ def _make(index: SagaIndex, event: Event, figure: Figure, texts: dict[str, str],
         lines.append(phrase_passage(index, figure.article, figure.quote, locale))
         return "\n".join(lines)
 
-    prompt = word_both(lambda locale: say("quiz.ask.figures", locale, text=texts[locale],
-                                          date=phrase_date(event.date, locale, event.approximate, compact=True)))
+    # No date in the stem: "(Monday 20 November)" would put a number beside the blank.
+    prompt = word_stem(rng, "quiz.ask.figures", lambda locale: {"text": texts[locale]})
     wrong = [number(value) for value in pick_by_closeness(rng, ranked, difficulty)]
     return assemble(rng, key, "figures", difficulty, prompt, number(figure.value), wrong, word_both(explain), event.id,
                     [Passage(figure.article, figure.quote)], measure_obscurity(index, event),

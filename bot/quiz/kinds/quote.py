@@ -11,7 +11,7 @@ from ...answering.index import Entity, Quote, SagaIndex
 from ...answering.normalize import Locale, split_words
 from ...messages import say
 from ..eligibility import are_related, classify_entity, is_settled, list_class_members, measure_obscurity, overlap
-from ..explain import explain_event, phrase_passage, word_both
+from ..explain import word_stem, explain_event, phrase_passage, word_both
 from ..masking import still_names
 from ..questions import Choice, Difficulty, Passage, Question
 from .base import WRONG_COUNT, Candidate, assemble, pick_by_closeness
@@ -30,6 +30,8 @@ def list_quote_candidates(index: SagaIndex) -> list[Candidate]:
         speaker = index.entities.get(quote.speakers[0]) if len(quote.speakers) == 1 else None
         if speaker is None or classify_entity(speaker) is None or len(split_words(quote.text)) < MIN_WORDS:
             continue
+        if quote.fragment:
+            continue  # a piece of a sentence (« d'administration pour commercialiser nos modèles ») says too little
         event = index.events_by_id.get(quote.event_id or "")
         if event is not None and not is_settled(index, event):
             continue
@@ -50,8 +52,11 @@ def _rank_distractors(index: SagaIndex, quote: Quote, speaker: Entity) -> list[E
     # Whoever the articles credit with (nearly) the same words would be a second right answer.
     echoes = {other_speaker for other in index.quotes if fuzz.ratio(quote.words_fr, other.words_fr) >= SAME_WORDS
               for other_speaker in other.speakers}
+    # The quote's co-authors (a post Sutskever and Leike wrote together) would be right too.
+    event = index.events_by_id.get(quote.event_id or "")
+    authors = set(event.actors) if event is not None else set()
     pool = [entity for entity in list_class_members(index, classify_entity(speaker) or "")
-            if entity.id not in echoes and not are_related(index, entity.id, speaker.id)
+            if entity.id not in echoes and entity.id not in authors and not are_related(index, entity.id, speaker.id)
             # someone the quote itself names is no credible speaker of it
             and not still_names(quote.text, (entity.name, *entity.aliases))]
 
@@ -67,8 +72,10 @@ def _make(index: SagaIndex, quote: Quote, speaker: Entity, ranked: list[Entity],
     def name(entity: Entity) -> Choice:
         return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.names.get("fr", entity.name), "en": entity.name})
 
+    stems = word_stem(rng, "quiz.ask.quote", lambda locale: {"text": quote.text})
+
     def ask(locale: Locale) -> str:
-        text = say("quiz.ask.quote", locale, text=quote.text)
+        text = stems[locale]
         return text + "\n" + say("translation", locale, text=f"“{quote.en}”") if locale == "en" and quote.en else text
 
     def explain(locale: Locale) -> str:

@@ -31,6 +31,8 @@ def list_role_candidates(index: SagaIndex) -> list[Candidate]:
     for role, of_entity in sorted({(tenure.role, tenure.of_entity) for tenure in index.tenures}, key=str):
         if of_entity is None:
             continue  # "who was a researcher?" has answers far beyond the saga
+        if role in index.lasting_roles:
+            continue  # "co-founder of Twitch on Friday 17": a title for life has no date to ask
         spells = _list_post_spells(index, role, of_entity)
         if any(_is_contested(index, tenure) for tenure in spells):
             continue
@@ -38,7 +40,7 @@ def list_role_candidates(index: SagaIndex) -> list[Candidate]:
             holders = find_holders(index, role, of_entity, parse_point(day))
             for tenure in holders:
                 entity = index.entities.get(tenure.entity_id)
-                if not tenure.certain or classify_entity(entity) != "person":
+                if not tenure.certain or classify_entity(entity) != "person" or _changes_on(tenure, day):
                     continue
                 key = f"role:{role}:{of_entity or ''}:{tenure.entity_id}"
                 found.setdefault(key, (day, tenure, [t for t in holders if t.certain]))
@@ -50,6 +52,13 @@ def list_role_candidates(index: SagaIndex) -> list[Candidate]:
             candidates.append(Candidate(key, "role", None, measure_obscurity(index, None, (tenure.entity_id,)),
                                         partial(_make, index, tenure, day, len(certain) > 1, ranked, key)))
     return candidates
+
+
+def _changes_on(tenure: Tenure, day: str) -> bool:
+    """Whether the spell may begin or end that day: Brockman was president on the morning of
+    Friday 17 and not in the evening, so "president on Friday 17?" has no one answer."""
+    bounds = (tenure.start_earliest, tenure.start_latest, tenure.end_earliest, tenure.end_latest)
+    return any(bound is not None and bound[:10] == day for bound in bounds)
 
 
 def _list_post_spells(index: SagaIndex, role: str, of_entity: str | None) -> list[Tenure]:

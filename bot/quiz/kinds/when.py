@@ -9,10 +9,9 @@ from functools import partial
 
 from ...answering.index import Event, SagaIndex
 from ...answering.phrasing import phrase_date
-from ...messages import say
 from ...saga.dates import parse_point
 from ..eligibility import is_settled, measure_obscurity, names_a_date, overlap
-from ..explain import explain_event, word_both
+from ..explain import word_stem, explain_event, word_both
 from ..questions import Choice, Difficulty, Passage, Question
 from .base import Candidate, assemble, pick_by_closeness
 
@@ -81,7 +80,7 @@ def _make(index: SagaIndex, event: Event, point: str, nearby: list[str], rng: ra
         return Choice(iso, moment.precision, {locale: phrase_date(moment, locale) for locale in ("fr", "en")})
 
     wrong = [dated(iso) for iso in pick_by_closeness(rng, nearby, difficulty)]
-    prompt = word_both(lambda locale: say("quiz.ask.when", locale, text=event.summary[locale]))
+    prompt = word_stem(rng, "quiz.ask.when", lambda locale: {"text": event.summary[locale]})
     explanation = word_both(lambda locale: "\n".join(explain_event(index, event, locale)))
     passages = [Passage(source.article, source.quote) for source in event.sources]
     return assemble(rng, f"when:{event.id}", "when", difficulty, prompt, dated(point), wrong, explanation, event.id, passages,

@@ -7,11 +7,10 @@ from functools import partial
 
 from ...answering.index import Entity, Event, SagaIndex
 from ...answering.phrasing import phrase_date
-from ...messages import say
 from ..eligibility import are_related, classify_entity, is_settled, list_class_members, measure_obscurity, overlap
-from ..explain import explain_event, word_both
+from ..explain import word_stem, explain_event, word_both
 from ..masking import mask_names, still_names
-from ..questions import BLANK, Choice, Difficulty, Passage, Question
+from ..questions import Choice, Difficulty, Passage, Question
 from .base import WRONG_COUNT, Candidate, assemble, pick_by_closeness
 
 
@@ -26,10 +25,12 @@ def list_who_candidates(index: SagaIndex) -> list[Candidate]:
         masked = {locale: mask_names(event.summary[locale], phrases) for locale in ("fr", "en")}
         if any(count == 0 or still_names(text, phrases) for text, count in masked.values()):
             continue  # a summary that does not name the actor, or still does after blanking
-        ranked = _rank_distractors(index, event, answer)
+        texts = {locale: text for locale, (text, _) in masked.items()}
+        # Someone the sentence itself names ("… follows Sam Altman to Microsoft") is no credible blank.
+        ranked = [entity for entity in _rank_distractors(index, event, answer)
+                  if not any(still_names(text, (entity.name, *entity.aliases, *entity.names.values())) for text in texts.values())]
         if len(ranked) < WRONG_COUNT:
             continue
-        texts = {locale: text for locale, (text, _) in masked.items()}
         candidates.append(Candidate(f"who:{event.id}", "who", event.id, measure_obscurity(index, event, (answer.id,)),
                                     partial(_make, index, event, answer, texts, ranked)))
     return candidates
@@ -69,8 +70,8 @@ def _make(index: SagaIndex, event: Event, answer: Entity, texts: dict[str, str],
         return Choice(entity.id, classify_entity(entity) or "", {"fr": entity.names.get("fr", entity.name), "en": entity.name})
 
     wrong = [name(entity) for entity in pick_by_closeness(rng, ranked, difficulty)]
-    prompt = word_both(lambda locale: say("quiz.ask.who", locale, blank=BLANK, text=texts[locale],
-                                          date=phrase_date(event.date, locale, event.approximate, compact=True)))
+    prompt = word_stem(rng, "quiz.ask.who", lambda locale: {
+        "text": texts[locale], "date": phrase_date(event.date, locale, event.approximate, compact=True)})
     explanation = word_both(lambda locale: "\n".join(explain_event(index, event, locale)))
     passages = [Passage(source.article, source.quote) for source in event.sources]
     return assemble(rng, f"who:{event.id}", "who", difficulty, prompt, name(answer), wrong, explanation, event.id, passages,
