@@ -159,6 +159,8 @@ class ShellSession:
         locale = self.locale or parse_line(line).locale or _guess(line)
         if self.quiz is None:
             self.quiz = open_console_quiz(self.index, open_state(self.settings.console_state_db, [store.migrations]), locale)
+        elif line.lstrip().startswith("/"):
+            self.quiz.locale = locale  # `/quiz lancer` after `/quiz start`: French from now on (a bare number says nothing)
         text = handle_quiz_line(self.quiz, line) or ""
         words = line.split()
         # `/quiz bogus`: the usage, as a line not understood

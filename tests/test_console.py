@@ -245,3 +245,16 @@ def test_a_huge_line_gets_a_short_clear_refusal(index: SagaIndex, tmp_path: Path
 def test_an_echoed_word_is_shown_short(index: SagaIndex) -> None:
     reply = handle_line(index, "/timeline day: " + "nope " * 100)
     assert not reply["ok"] and len(reply["text"]) < 250 and "…" in reply["text"]
+
+
+@pytest.mark.parametrize(("locale", "first", "then", "expected"), [
+    (None, "/quiz start --user ana", "/quiz classement", "Personne n'a encore joué"),  # each command line in its language
+    (None, "/quiz lancer --user ana", "/quiz leaderboard", "Nobody has played yet"),
+    ("fr", "/quiz start --user ana", "/quiz leaderboard", "Personne n'a encore joué"),  # --locale wins
+])
+def test_the_console_quiz_follows_the_language_of_each_command(index: SagaIndex, tmp_path: Path, locale: str | None, first: str,
+                                                               then: str, expected: str) -> None:
+    session = ShellSession(Settings(tmp_path, tmp_path, tmp_path, tmp_path / "saga.db", tmp_path / "state.db",
+                                    console_state_db=tmp_path / "console.db"), index, locale)  # type: ignore[arg-type]
+    session.reply(first)
+    assert expected in session.reply(then)["text"]

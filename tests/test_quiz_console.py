@@ -184,7 +184,11 @@ def test_a_console_quiz_left_running_goes_on_in_the_next_session_or_closes_later
     resumed = open_console(index, second, clock)
     session = resumed.service.find_running(CONSOLE_CHANNEL)
     assert session is not None and session.number == 0 and session.deadline == clock.now + 20
-    assert "You already answered" in handle_quiz_line(resumed, "1 --user alice")
+    # The first quiz line shows the open question again: the member must see what runs.
+    again = handle_quiz_line(resumed, "1 --user alice")
+    assert "**Question 1/5**" in again and session.question.prompt["en"] in again
+    assert "You already answered" in again
+    assert "**Question 1/5**" not in handle_quiz_line(resumed, "1 --user alice")  # once
     second.conn.close()
 
     clock.now += 10_000
@@ -194,6 +198,7 @@ def test_a_console_quiz_left_running_goes_on_in_the_next_session_or_closes_later
     assert third["quizzes"].get(session.quiz_id)["end_reason"] == EndReason.RESTART.value
     board = handle_quiz_line(closed, "/quiz leaderboard")
     assert "1. alice — 1000 pts" in board  # her answer at once, scored before both restarts
+    assert "the quiz is closed with the points so far" in board  # and the quiz closed by the long absence says so
     third.conn.close()
 
 

@@ -52,6 +52,9 @@ class ConsoleQuiz:
     clock: Callable[[], float] = time.time
     skipped: float = 0.0  # seconds `/quiz next` jumped ahead
     names: dict[str, str] = field(default_factory=dict)
+    # what a quiz left running by an earlier session brought at start (its open question, asked
+    # again; or its end): shown with the first quiz line, or the member would not know it runs
+    pending: list[Step] = field(default_factory=list)
 
     def now(self) -> float:
         return self.clock() + self.skipped
@@ -62,7 +65,7 @@ def open_console_quiz(index: SagaIndex, db: sqlite_utils.Database, locale: Local
     """A console quiz over the state database `db` (see bot.storage.open_state and store.migrations);
     a quiz left running by an earlier console session goes on, or is closed."""
     state = ConsoleQuiz(QuizService(index, db, rules, make_seed=make_seed), locale, clock)
-    state.service.resume_quizzes(state.now())
+    state.pending = state.service.resume_quizzes(state.now())
     return state
 
 
@@ -84,7 +87,8 @@ def handle_quiz_line(state: ConsoleQuiz, line: str, user: str | None = None) -> 
     member = Member(name.casefold(), name)
     words = _OPTION_NAMES.sub("", _USER_OPTION.sub(" ", line)).split()
     now = state.now()
-    replies = [phrase_step(step, state.locale) for step in state.service.advance(CONSOLE_CHANNEL, now)]
+    pending, state.pending = state.pending, []
+    replies = [phrase_step(step, state.locale) for step in [*pending, *state.service.advance(CONSOLE_CHANNEL, now)]]
     if words[0].lower().rstrip(":") != "/quiz":
         replies.append(_answer(state, member, int(words[0]), now))
     else:
