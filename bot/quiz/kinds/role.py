@@ -22,7 +22,9 @@ from .base import WRONG_COUNT, Candidate, assemble, pick_by_closeness
 ASKED_DAYS = tuple(ANCHOR.replace(day=ANCHOR.day + offset).isoformat() for offset in range(4))
 # Posts that stand for one another: whoever held one of them could pass for a right answer
 # ("CEO" of the new Microsoft team, which Altman *and* Brockman lead; an interim CEO is the CEO).
-POST_GROUPS = (frozenset({"ceo", *STAND_INS.values(), "team-lead"}),)
+POST_GROUPS = (frozenset({"ceo", *STAND_INS.values(), "team-lead"}),
+               # a chief scientist or a head of research is a researcher too: no wrong choice for "researcher"
+               frozenset({"researcher", "chief-scientist", "research-director", "head-of-preparedness"}))
 
 
 def list_role_candidates(index: SagaIndex) -> list[Candidate]:
