@@ -6,18 +6,17 @@ import hashlib
 import shutil
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from typing import TYPE_CHECKING
 
 import pytest
 import sqlite_utils
 
+from bot.answering.index import Event, SagaIndex
 from bot.curation.build import build_database
+from bot.saga.dates import parse_point
 from bot.settings import PROJECT_ROOT, Settings
-
-if TYPE_CHECKING:
-    from bot.answering.index import SagaIndex
 
 ROOT = PROJECT_ROOT
 
@@ -185,3 +184,22 @@ class FailOnce:
             self.failures += 1
             raise sqlite3.OperationalError("database is locked")
         return self.function(*args)
+
+
+def remake_index(index: SagaIndex, events: list[Event]) -> SagaIndex:
+    """The same saga with other events (the recap and its replay only read events, names,
+    articles, tenures and disputes)."""
+    made = SagaIndex(articles=index.articles, entities=index.entities, events=events, quotes=[], disputes=index.disputes,
+                     tenures=index.tenures, roles=index.roles, actions=index.actions)
+    made.events_by_id = {event.id: event for event in events}
+    return made
+
+
+def make_events(index: SagaIndex, counts: dict[str, int], model_id: str = "board-fires-altman") -> list[Event]:
+    """`counts[day]` events dated to each day, copied from the real event `model_id`."""
+    model = index.events_by_id[model_id]
+    events = []
+    for day, count in sorted(counts.items()):
+        for number in range(count):
+            events.append(replace(model, id=f"made-{day}-{number}", date=parse_point(day), position=len(events)))
+    return events

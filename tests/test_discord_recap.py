@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -198,7 +199,33 @@ async def test_preview_shows_a_day_only_to_the_member(standin: DiscordStandIn, s
     reply = await command(standin, "preview", [{"name": "day", "type": 3, "value": "dimanche"}])
     data = reply.json["data"]
     assert data["flags"] & EPHEMERAL
-    assert "19 novembre 2023" in data["embeds"][0]["title"]
+    # Sunday as the replay sends it, with Saturday: the post and the words that say so
+    assert data["embeds"][0]["title"] == "La saga, jour par jour — samedi 18 et dimanche 19 novembre 2023"
+    assert "avec d'autres jours de peu de nouvelles" in data["content"]
+    assert data["embeds"][0]["description"].startswith("_Peu de nouvelles ces jours-là : ils sont racontés ensemble._")
+    await stop_bot(bot, runner)
+
+
+RAW_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|[+-]\d{2}:\d{2}\b|\bUTC\b")
+
+
+@pytest.mark.parametrize(("locale", "words"), [("fr", "(Europe/Paris)"), ("en-US", "(Europe/Paris)")])
+async def test_every_time_a_member_reads_is_in_the_subscriptions_zone_in_words(standin: DiscordStandIn, settings: Settings,
+                                                                               saga_index: SagaIndex, locale: str,
+                                                                               words: str) -> None:
+    bot, runner = await start_bot(standin, settings, saga_index, TOKEN, JumpClock(START))
+    replies = [await command(standin, "subscribe", [{"name": "mode", "type": 3, "value": "digest"}], locale=locale),
+               await command(standin, "subscribe", [{"name": "time", "type": 3, "value": "18:30"}], locale=locale),
+               await command(standin, "list", locale=locale), await command(standin, "pause", locale=locale),
+               await command(standin, "resume", locale=locale), await command(standin, "preview", locale=locale)]
+    for reply in replies:
+        content = reply.json["data"].get("content") or ""
+        assert RAW_TIME.search(content) is None, content
+    told = [reply.json["data"]["content"] for index, reply in enumerate(replies) if index in (0, 1, 2, 4)]
+    assert all(words in content and "18:30" in content for content in told[1:]), told
+    # a digest subscribed again without a mode stays a digest
+    rows = await asyncio.to_thread(recap.list_recaps, bot.state_db, bot.index, guild_id=GUILD_ID, reply_locale="en")
+    assert [(row.mode, row.time) for row in rows.subscriptions] == [("digest", "18:30")]
     await stop_bot(bot, runner)
 
 

@@ -167,7 +167,7 @@ def test_after_a_restart_a_missed_post_comes_once_and_the_replay_goes_on(index: 
     run(scheduler, discord, read_utc("2025-03-07T12:00+00:00"))
     posts = discord.posts_in(10)
     assert [message.at for message in posts] == [read_utc("2025-03-03T08:00+00:00"), read_utc("2025-03-07T11:00+00:00")]
-    assert posts[1].post.key == "replay:2023-11-18"  # where it was, not from the start, not skipped
+    assert posts[1].post.key == "replay:2023-11-18..2023-11-19"  # where it was, not from the start, not skipped
     assert scheduler.next_wakeup(clock.now()) == read_utc("2025-03-08T08:00+00:00")  # then tomorrow as usual
 
 
@@ -218,8 +218,8 @@ def test_403_disables_with_the_reason_until_resumed_and_is_never_retried(index: 
     discord.script[10] = [SendResult(403, 50013)]
     scheduler = RecapScheduler(state, index, clock)
     run(scheduler, discord, read_utc("2025-03-06T12:00+00:00"))  # four days
-    assert discord.posts_in(10) == [] and len(discord.posts_in(11)) == 3  # 11: Friday, the weekend, the closing post
-    assert discord.requests == 1 + 3  # one try for the refused channel, in four days
+    assert discord.posts_in(10) == [] and len(discord.posts_in(11)) == 4  # 11: Friday, the weekend, Monday, what came after
+    assert discord.requests == 1 + 4  # one try for the refused channel, in four days
     listed = list_recaps(state, index, guild_id=1, reply_locale="en").text
     assert "stopped: the bot lacks a permission to post here" in listed and "/recap resume" in listed
     french = list_recaps(state, index, guild_id=1, reply_locale="fr").text
@@ -301,7 +301,8 @@ def test_the_replay_ends_after_its_closing_post(index: SagaIndex) -> None:
     discord = FakeDiscord(clock)
     run(RecapScheduler(state, index, clock), discord, read_utc("2025-03-10T12:00+00:00"))
     keys = [message.post.key for message in discord.posts_in(10)]
-    assert keys == ["replay:2023-11-17", "replay:2023-11-18", "replay:end"]
+    # Monday is its own post (it was buried in the weekend's); what runs past it comes before the end
+    assert keys == ["replay:2023-11-17", "replay:2023-11-18..2023-11-19", "replay:2023-11-20", "replay:2023-11-21", "replay:end"]
     assert discord.posts_in(10)[-1].post.final
     assert get_subscription(state, 10) is None
     assert "No daily recap" in list_recaps(state, index, guild_id=1, reply_locale="en").text

@@ -2,6 +2,7 @@
 
     schedule   local HH:MM in an IANA timezone → UTC instants, across DST; the catch-up mark
     posts      a post in data (title, lines, notes, locale, question-of-the-day event)
+    plan       which replay post tells each event (its last possible day), quiet days together, turning points first
     compose    what each mode posts: replay, anniversary, digest
     layout     a post as text within Discord's embed limits
     store      subscriptions, seen events and the delivery ledger in the state database

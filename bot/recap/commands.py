@@ -18,7 +18,8 @@ from ..answering.moments import parse_moment
 from ..answering.normalize import Locale
 from ..answering.phrasing import join_names, phrase_day, shorten_echo
 from ..messages import say
-from .compose import accepts_anniversary, compose_day_post, compose_next_post
+from .compose import accepts_anniversary, compose_next_post, find_day_preview
+from .plan import plan_replay
 from .posts import ANNIVERSARY, DIGEST, MODES, REPLAY, Post
 from .schedule import (DEFAULT_TIME, DEFAULT_TIMEZONE, compute_due_time, describe_local, format_time_of_day, load_timezone,
                        parse_time_of_day)
@@ -59,25 +60,29 @@ def subscribe(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, cha
               reply_locale: Locale, now: datetime, time_text: str | None = None, timezone_name: str | None = None,
               mode: str | None = None, created_by: int | None = None, label: ChannelLabel = mention_channel,
               echo: Echo = shorten_echo) -> RecapReply:
-    """`/recap subscribe [channel] [time] [timezone] [mode]`: one subscription per channel (a new
-    one replaces the old). Permissions are the adapter's to check first (`describe_missing_permissions`)."""
-    at = parse_time_of_day(time_text) if time_text else DEFAULT_TIME
+    """`/recap subscribe [channel] [time] [timezone] [mode]`: one subscription per channel. On a
+    channel already subscribed, what is not given stays as it was (a digest stays a digest).
+    Permissions are the adapter's to check first (`describe_missing_permissions`)."""
+    existing = get_subscription(db, channel_id, guild_id)
+    at = parse_time_of_day(time_text) if time_text else existing.at if existing else DEFAULT_TIME
     if at is None:
         return RecapReply(False, say("recap.error.time", reply_locale, asked=echo(time_text or "")))
-    zone_name = (timezone_name or DEFAULT_TIMEZONE).strip()
+    zone_name = (timezone_name or (existing.timezone if existing else DEFAULT_TIMEZONE)).strip()
     if load_timezone(zone_name) is None:
         return RecapReply(False, say("recap.error.timezone", reply_locale, asked=echo(timezone_name or "")))
-    chosen = (mode or REPLAY).strip().lower()
+    chosen = (mode or (existing.mode if existing else REPLAY)).strip().lower()
     if chosen not in MODES:
         return RecapReply(False, say("recap.error.mode", reply_locale, asked=echo(mode or "")))
-    # A digest tells what comes *after* it starts: today's events count as already seen.
-    seen = [event.id for event in index.events] if chosen == DIGEST else []
+    # A new digest tells what comes *after* it starts: today's events count as already seen. One
+    # that goes on keeps what it has not posted yet.
+    starts = existing is None or existing.mode != chosen
+    seen = [event.id for event in index.events] if chosen == DIGEST and starts else []
     subscription, created = save_subscription(db, guild_id=guild_id, channel_id=channel_id, at=at, timezone_name=zone_name,
                                               mode=chosen, locale=post_locale, now=now, created_by=created_by, seen_event_ids=seen)
     next_at = find_next_post(index, subscription)
+    state = describe_state(index, subscription, reply_locale, next_at, _has_news(db, index, subscription))
     text = say("recap.subscribed" if created else "recap.updated", reply_locale, mode=say(f"recap.mode.{chosen}", reply_locale),
-               channel=label(channel_id), time=subscription.time, timezone=subscription.timezone,
-               state=_capitalise(describe_state(index, subscription, reply_locale, next_at)))
+               channel=label(channel_id), time=subscription.time, timezone=subscription.timezone, state=_capitalise(state))
     return RecapReply(True, text, subscription, next_post_at=next_at)
 
 
@@ -102,7 +107,8 @@ def list_recaps(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, r
         lines.append(say("recap.list.line", reply_locale, channel=label(subscription.channel_id),
                          mode=say(f"recap.mode.{subscription.mode}", reply_locale), time=subscription.time,
                          timezone=subscription.timezone,
-                         state=describe_state(index, subscription, reply_locale, find_next_post(index, subscription))))
+                         state=describe_state(index, subscription, reply_locale, find_next_post(index, subscription),
+                                              _has_news(db, index, subscription))))
     return RecapReply(True, "\n".join(lines), subscriptions=subscriptions)
 
 
@@ -128,25 +134,31 @@ def resume(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channe
     assert updated is not None
     next_at = find_next_post(index, updated)
     text = say("recap.resumed", reply_locale, channel=label(channel_id),
-               state=_capitalise(describe_state(index, updated, reply_locale, next_at)))
+               state=_capitalise(describe_state(index, updated, reply_locale, next_at, _has_news(db, index, updated))))
     return RecapReply(True, text, updated, next_post_at=next_at)
 
 
 def preview(db: sqlite_utils.Database | None, index: SagaIndex, *, reply_locale: Locale, now: datetime, day_text: str | None = None,
             channel_id: int | None = None, guild_id: int | None = None, mode: str | None = None,
             post_locale: Locale | None = None, echo: Echo = shorten_echo) -> RecapReply:
-    """`/recap preview [day]`: a saga day as a replay tells it; without a day, the next post of the
-    channel's subscription, or the first post of `mode` (replay by default) before subscribing."""
+    """`/recap preview [day]`: the very post the replay sends for a saga day (and whether it tells
+    the day with others, after the last day, or in the closing post); without a day, the next post
+    of the channel's subscription, or the first post of `mode` (replay by default) before subscribing."""
     locale = post_locale or reply_locale
     if day_text:
         moment = parse_moment(day_text)
         if moment is None or moment.precision not in ("day", "minute"):
             return RecapReply(False, say("recap.error.day", reply_locale, asked=echo(day_text)))
         day = date.fromisoformat(moment.iso[:10])
-        post = compose_day_post(index, locale, day)
-        if post is None:
+        found = find_day_preview(index, locale, day)
+        if found is None:
             return RecapReply(False, say("recap.error.no_events_day", reply_locale, day=phrase_day(day, reply_locale)))
-        return RecapReply(True, say("recap.preview.header", reply_locale), post=post)
+        headers = {"day": "recap.preview.header", "merged": "recap.preview.merged", "after": "recap.preview.after",
+                   "before": "recap.preview.before"}
+        last = plan_replay(index).last_day
+        header = say(headers[found.telling], reply_locale, day=phrase_day(day, reply_locale),
+                     last=phrase_day(last, reply_locale) if last else "")
+        return RecapReply(True, header, post=found.post)
     subscription = get_subscription(db, channel_id, guild_id) if db is not None and channel_id is not None else None
     if subscription is not None and db is not None:
         return _preview_subscription(db, index, subscription, reply_locale, now)
@@ -191,15 +203,20 @@ def find_next_post(index: SagaIndex, subscription: Subscription) -> datetime | N
     return compute_due_time(subscription.at, subscription.zone, subscription.handled_until, accept)
 
 
-def describe_state(index: SagaIndex, subscription: Subscription, locale: Locale, next_at: datetime | None) -> str:
-    """'next post: Tuesday 5 March 2024 at 09:00 (Europe/Paris)', 'paused …', 'stopped: <reason> …'."""
+def describe_state(index: SagaIndex, subscription: Subscription, locale: Locale, next_at: datetime | None,
+                   has_news: bool = True) -> str:
+    """'next post: Tuesday 5 March 2024 at 09:00 (Europe/Paris)', 'paused …', 'stopped: <reason> …';
+    a digest with nothing new (`has_news` False) says when it looks again and that it posts only news."""
     if subscription.disabled_reason:
         return say("recap.state.disabled", locale, reason=say(subscription.disabled_reason, locale))
     if subscription.paused:
         return say("recap.state.paused", locale)
     if next_at is None:
         return say("recap.state.none", locale)
-    return say("recap.state.next", locale, when=describe_instant(next_at, subscription.timezone, locale))
+    when = describe_instant(next_at, subscription.timezone, locale)
+    if subscription.mode == DIGEST and not has_news:
+        return say("recap.state.digest_waiting", locale, when=when)
+    return say("recap.state.next", locale, when=when)
 
 
 def describe_instant(instant: datetime, timezone_name: str, locale: Locale) -> str:
@@ -220,6 +237,14 @@ def _preview_subscription(db: sqlite_utils.Database, index: SagaIndex, subscript
     if post is None:
         return RecapReply(True, say("recap.preview.nothing_new", reply_locale), subscription)
     return RecapReply(True, say("recap.preview.header", reply_locale), subscription, post=post, next_post_at=due)
+
+
+def _has_news(db: sqlite_utils.Database, index: SagaIndex, subscription: Subscription) -> bool:
+    """Has a digest something to post (an event it has not posted or started from)? Other modes always have."""
+    if subscription.mode != DIGEST:
+        return True
+    seen = read_seen(db, subscription.id)
+    return any(event.id not in seen for event in index.events)
 
 
 def _capitalise(text: str) -> str:

@@ -1,117 +1,125 @@
 """What each mode posts.
 
-- replay: the saga one day per day from Friday 17 November 2023. A day with fewer than
-  `MIN_EVENTS_PER_POST` events is told together with the next one, so every post has substance;
-  after the last day, one closing post (the turning points, where it ended, how to start again).
+- replay: the saga one day per day from its anchor day (Friday 17 November 2023), as
+  `bot.recap.plan` lays it out: every event once, on the last day it may have happened, quiet
+  days told together; then what the articles place only after the last day; then one closing
+  post (the background before the first day, where it ended, how to start again).
 - anniversary: on each calendar day of the saga that has events, every year, that day of 2023.
 - digest: the events added to the database since the subscription last posted.
 
-A day's post holds only the events the articles date *to that day* (or to a time on it): an event
-dated "between Sunday 19 and Monday 20" is never put on either day.
+`/recap preview day:` shows the very post the replay sends for that day (`find_day_preview`).
 """
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 from ..answering.index import Event, SagaIndex
 from ..answering.normalize import Locale
 from ..answering.phrasing import phrase_date, phrase_day, phrase_role, pick_separator
 from ..messages import say
 from ..saga.calendar import ANCHOR
-from .posts import (ANNIVERSARY, DIGEST, PREVIEW, REPLAY, Post, build_line, find_turning_points, is_in_saga, phrase_time_of_day,
-                    pick_quiz_event)
+from .plan import ReplayStep, order_events, plan_replay
+from .posts import ANNIVERSARY, DIGEST, REPLAY, Post, build_line, is_in_saga, phrase_time_of_day, pick_quiz_event
 
-# "Little news": a day with fewer events than this is merged with the next day.
-MIN_EVENTS_PER_POST = 3
-# The closing post tells the turning points and what most of the five articles report.
-WIDELY_REPORTED = 3
 REPLAY_END_KEY = "replay:end"
 
 
 @dataclass(frozen=True)
-class ReplayStep:
-    """One post of the replay: one day, or a few quiet days told together."""
+class DayPreview:
+    """The replay's post for a day, and how it tells that day: alone, with other days, in the
+    post after the last day, or (a day before the first) in the closing post."""
 
-    days: tuple[date, ...]
-    events: tuple[Event, ...]
+    post: Post
+    telling: Literal["day", "merged", "after", "before"]
 
 
 def list_day_events(index: SagaIndex, day: date) -> list[Event]:
-    """The events dated to `day` itself (to the day or the minute, in the time the text names):
-    first those with a time, in time order, then those the articles give no time for."""
+    """The events dated to `day` itself (to the day or the minute, in the time the text names),
+    turning points first (an anniversary tells what happened on that very day)."""
     stem = day.isoformat()
     events = [event for event in index.events if event.date.precision in ("day", "minute") and event.date.iso[:10] == stem]
-    return sorted(events, key=lambda event: (event.date.precision != "minute", event.date.iso[11:16], event.position))
-
-
-def plan_replay(index: SagaIndex) -> list[ReplayStep]:
-    """The replay's posts, from the saga's first day to its last dated day."""
-    cached: list[ReplayStep] | None = index.cache.get("recap:replay_plan")
-    if cached is not None:
-        return cached
-    dated = [event.date.iso[:10] for event in index.events if event.date.precision in ("day", "minute")]
-    last = max((day for day in dated if day >= ANCHOR.isoformat()), default=None)
-    steps: list[ReplayStep] = []
-    days: list[date] = []
-    events: list[Event] = []
-    day = ANCHOR
-    while last is not None and day.isoformat() <= last:
-        days.append(day)
-        events += list_day_events(index, day)
-        if len(events) >= MIN_EVENTS_PER_POST:
-            steps.append(ReplayStep(tuple(days), tuple(events)))
-            days, events = [], []
-        day += timedelta(days=1)
-    if events:
-        # Quiet days at the very end have no next day to join: they join the day before.
-        if steps:
-            previous = steps.pop()
-            steps.append(ReplayStep(previous.days + tuple(days), previous.events + tuple(events)))
-        else:
-            steps.append(ReplayStep(tuple(days), tuple(events)))
-    index.cache["recap:replay_plan"] = steps
-    return steps
-
-
-def find_replay_step(index: SagaIndex, replay_day: str | None) -> ReplayStep | None:
-    """The next step after the last day a subscription has posted (None: only the closing post is left)."""
-    for step in plan_replay(index):
-        if replay_day is None or step.days[-1].isoformat() > replay_day:
-            return step
-    return None
+    return order_events(index, events, by_kind=True)
 
 
 def compose_replay_post(index: SagaIndex, locale: Locale, replay_day: str | None) -> Post:
     """The next post of a replay that has told the saga up to `replay_day` (ISO, or None at the start)."""
-    step = find_replay_step(index, replay_day)
-    if step is None:
-        return compose_closing_post(index, locale)
-    return _compose_days_post(index, locale, step, REPLAY)
+    step = plan_replay(index).find_next_step(replay_day)
+    return compose_closing_post(index, locale) if step is None else compose_step_post(index, locale, step)
+
+
+def compose_step_post(index: SagaIndex, locale: Locale, step: ReplayStep) -> Post:
+    """The post of one step of the replay: its days in the title, once; a line per event, each
+    ranged one marked with its range; in a post of several days, each line with its day."""
+    first, last = step.days[0], step.days[-1]
+    # The key names the step by its days: the same post whatever the day it goes out, and
+    # another key when the plan groups days otherwise (an older "Saturday to Monday" post is
+    # not this "Saturday and Sunday" one, so a replay under way never skips Monday).
+    span = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+    key, days = f"{REPLAY}:{span}", tuple(day.isoformat() for day in step.days)
+    if step.after:
+        before = first - timedelta(days=1)
+        lines = tuple(build_line(index, event, locale, _phrase_whole_date(event, locale)) for event in step.events)
+        return Post(key, REPLAY, locale, say("recap.title.after", locale, day=phrase_day(before, locale)), lines, (),
+                    pick_quiz_event(index, step.events), days, intro=(say("recap.after.intro", locale, day=phrase_day(before, locale)),))
+    several = len(step.days) > 1
+    lines = tuple(build_line(index, event, locale, _phrase_when(event, locale, several),
+                             (event.date.end or "")[:10] if several else None) for event in step.events)
+    intro = (say("recap.merged", locale),) if several else ()
+    return Post(key, REPLAY, locale, say("recap.title.day", locale, day=phrase_days(first, last, locale)), lines, (),
+                pick_quiz_event(index, step.events), days, intro=intro)
 
 
 def compose_closing_post(index: SagaIndex, locale: Locale) -> Post:
-    """The replay's last post: the saga's turning points, where it ended, how to start again."""
-    turning = find_turning_points(index)
-    events = [event for event in index.events if is_in_saga(event) and (event.id in turning or _count_articles(event) >= WIDELY_REPORTED)]
-    # By first possible day, then by last: what may have come later is told later.
-    events.sort(key=lambda event: (event.date.sort_key(), event.date.end or "9999", event.position))
+    """The replay's last post: the background (what may have begun before its first day and has
+    no day of its own), where the saga ended, how to start again."""
+    plan = plan_replay(index)
+    events = plan.closing
     lines = tuple(build_line(index, event, locale, _phrase_whole_date(event, locale)) for event in events)
+    intro: tuple[str, ...] = ()
+    if events and plan.first_day is not None:
+        intro = (say("recap.closing.intro", locale, day=phrase_day(plan.first_day, locale)),)
     notes = []
     ended = _describe_where_it_ended(index, locale)
     if ended:
         notes.append(say("recap.closing.ended", locale, holders=ended))
     notes.append(say("recap.closing.restart", locale))
     return Post(REPLAY_END_KEY, REPLAY, locale, say("recap.title.closing", locale), lines, tuple(notes),
-                pick_quiz_event(index, events), (), True)
+                pick_quiz_event(index, events), (), True, intro)
+
+
+def find_day_preview(index: SagaIndex, locale: Locale, day: date) -> DayPreview | None:
+    """What the replay sends for `day`: the post that tells it (alone, with other days, or after
+    the last day), or the closing post for a day before the first; None for a day no post tells."""
+    plan = plan_replay(index)
+    step = plan.find_step(day)
+    if step is not None:
+        telling: Literal["day", "merged", "after"] = "after" if step.after else "merged" if len(step.days) > 1 else "day"
+        return DayPreview(compose_step_post(index, locale, step), telling)
+    if plan.first_day is None or day < plan.first_day:
+        return DayPreview(compose_closing_post(index, locale), "before")
+    return None
+
+
+def phrase_days(first: date, last: date, locale: Locale) -> str:
+    """'Friday 17 November 2023', 'Saturday 18 and Sunday 19 November 2023', « du samedi 18 au lundi 20 novembre 2023 »."""
+    if first == last:
+        return phrase_day(first, locale)
+    start = phrase_day(first, locale)
+    if (first.year, first.month) == (last.year, last.month):
+        start = _phrase_short_day(first, locale)
+    key = "recap.days.two" if (last - first).days == 1 else "recap.days.span"
+    return say(key, locale, start=start, end=phrase_day(last, locale))
 
 
 def list_anniversary_days(index: SagaIndex) -> frozenset[tuple[int, int]]:
     """(month, day) of every saga day with events of its own: the days an anniversary posts."""
     cached = index.cache.get("recap:anniversary_days")
     if cached is None:
-        cached = frozenset((day.month, day.day) for step in plan_replay(index) for day in step.days if list_day_events(index, day))
+        cached = frozenset((day.month, day.day) for step in plan_replay(index).steps for day in step.days
+                           if list_day_events(index, day))
         index.cache["recap:anniversary_days"] = cached
     return cached
 
@@ -145,15 +153,6 @@ def compose_digest_post(index: SagaIndex, locale: Locale, seen: AbstractSet[str]
     return Post(f"{DIGEST}:{today.isoformat()}", DIGEST, locale, title, lines, (), pick_quiz_event(index, events))
 
 
-def compose_day_post(index: SagaIndex, locale: Locale, day: date) -> Post | None:
-    """The post of one saga day as a replay would tell it (for `/recap preview day:`), or None
-    when the articles date no event to that day."""
-    events = list_day_events(index, day)
-    if not events:
-        return None
-    return _compose_days_post(index, locale, ReplayStep((day,), tuple(events)), PREVIEW)
-
-
 def compose_next_post(index: SagaIndex, mode: str, locale: Locale, today: date, replay_day: str | None = None,
                       seen: AbstractSet[str] = frozenset()) -> Post | None:
     """The post a subscription in `mode` makes on local day `today` (None: nothing to post)."""
@@ -166,23 +165,22 @@ def compose_next_post(index: SagaIndex, mode: str, locale: Locale, today: date, 
     raise ValueError(f"unknown recap mode {mode!r}")
 
 
-def _compose_days_post(index: SagaIndex, locale: Locale, step: ReplayStep, mode: str) -> Post:
-    first, last = step.days[0], step.days[-1]
-    if first == last:
-        title = say("recap.title.day", locale, day=phrase_day(first, locale))
-    else:
-        start = phrase_day(first, locale)
-        if (first.year, first.month) == (last.year, last.month):
-            start = start.rsplit(" ", 2)[0]  # « samedi 18 » … « lundi 20 novembre 2023 »
-        title = say("recap.title.days", locale, start=start, end=phrase_day(last, locale))
-    # Days told together: each line knows its day, so that the layout heads each day's lines.
-    several = len(step.days) > 1
-    lines = tuple(build_line(index, event, locale, phrase_time_of_day(event, locale), event.date.iso[:10] if several else None)
-                  for event in step.events)
-    notes = (say("recap.merged", locale),) if len(step.days) > 1 else ()
-    # The key names the step by its first day: the same post whatever the day it goes out.
-    return Post(f"{mode}:{first.isoformat()}", mode, locale, title, lines, notes, pick_quiz_event(index, step.events),
-                tuple(day.isoformat() for day in step.days))
+def _phrase_when(event: Event, locale: Locale, several: bool) -> str | None:
+    """When an event of a day's post happened, as far as the title does not say it: its range
+    ('between Sunday 19 and Monday 20 November 2023'), its time ('around 12:30 (Pacific time)'),
+    and in a post of several days its day ('Sunday 19, around 12:30 (Pacific time)')."""
+    if event.date.precision not in ("day", "minute"):
+        return _phrase_whole_date(event, locale)
+    time = phrase_time_of_day(event, locale)
+    if not several:
+        return time
+    day = _phrase_short_day(date.fromisoformat(event.date.iso[:10]), locale)
+    return say("recap.when.day_time", locale, day=day, time=time) if time else day
+
+
+def _phrase_short_day(day: date, locale: Locale) -> str:
+    """'Sunday 19', « mercredi 1er »: a day of a month the title already names."""
+    return phrase_day(day, locale).rsplit(" ", 2)[0]
 
 
 def _describe_where_it_ended(index: SagaIndex, locale: Locale) -> str:
@@ -201,7 +199,3 @@ def _describe_where_it_ended(index: SagaIndex, locale: Locale) -> str:
 def _phrase_whole_date(event: Event, locale: Locale) -> str:
     """'Friday 17 November 2023 around 12:30 (Pacific time)', 'between Sunday 19 and Monday 20 November 2023'."""
     return phrase_date(event.date, locale, event.approximate, compact=True)
-
-
-def _count_articles(event: Event) -> int:
-    return len({source.article for source in event.sources})

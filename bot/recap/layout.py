@@ -1,6 +1,8 @@
 """A post as text within Discord's embed limits (title 256, description 4096, footer 2048
-characters), whatever the data: when a post has more events than fit, the weightiest are kept,
-in their order, at least one per day, and a last line says how many more there are.
+characters), whatever the data: its intro, then its turning points and the rest, each group under
+a heading when the post has both, then its notes. When a post has more events than fit, the
+turning points are kept first, then the weightiest of the rest (at least one per day), in their
+order, and a line says how many were left out.
 
 The Discord adapter builds its embed from `PostText` (title, description, footer); the console
 prints the same text.
@@ -8,10 +10,8 @@ prints the same text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from ..answering.normalize import Locale
-from ..answering.phrasing import phrase_day
 from ..messages import say
 from .posts import Post, PostLine, join_actor_names
 
@@ -42,9 +42,10 @@ def format_line(line: PostLine, locale: Locale) -> str:
 def layout_post(post: Post, limit: int = DESCRIPTION_LIMIT) -> PostText:
     """The post's title, description and footer, each within its limit."""
     texts = [format_line(line, post.locale) for line in post.lines]
+    intro = [_clip(note, LINE_LIMIT) for note in post.intro]
     notes = [_clip(note, LINE_LIMIT) for note in post.notes]
-    kept = _fit(post, texts, notes, limit)
-    body = _arrange(post, texts, kept)
+    kept = _fit(post, texts, intro + notes, limit)
+    body = [*intro, *_arrange(post, texts, kept)]
     omitted = len(post.lines) - len(kept)
     if omitted:
         body.append(say("recap.more", post.locale, count=omitted))
@@ -62,17 +63,20 @@ def render_post(post: Post) -> str:
 
 
 def _arrange(post: Post, texts: list[str], kept: list[int]) -> list[str]:
-    """The kept lines in order, each day headed in a post of several days, and within a day of a
-    day's post the untimed lines introduced once after the timed ones."""
+    """The kept lines in order: under two headings when the post has turning points and other
+    lines, and in a day's post the untimed lines of the rest introduced once after its timed ones."""
     body: list[str] = []
-    day: str | None = None
+    headed = len({post.lines[position].key for position in kept}) > 1
+    group: bool | None = None
     timed_seen = separated = False
     for position in kept:
         line = post.lines[position]
-        if line.day is not None and line.day != day:
-            day, timed_seen, separated = line.day, False, False
-            body.append(say("recap.day_header", post.locale, day=phrase_day(date.fromisoformat(line.day), post.locale)))
-        if post.days and line.when is None and timed_seen and not separated:
+        if headed and line.key != group:
+            body.append(say("recap.section.key" if line.key else "recap.section.rest", post.locale))
+            timed_seen = separated = False
+        group = line.key
+        # Only the rest goes timed lines first; turning points go in story order (see bot.recap.plan).
+        if len(post.days) == 1 and not line.key and line.when is None and timed_seen and not separated:
             body.append(say("recap.same_day", post.locale))
             separated = True
         timed_seen = timed_seen or line.when is not None
@@ -81,20 +85,21 @@ def _arrange(post: Post, texts: list[str], kept: list[int]) -> list[str]:
 
 
 def _fit(post: Post, texts: list[str], notes: list[str], limit: int) -> list[int]:
-    """Which lines to keep: all if they fit, else the weightiest that fit (the best of each day
-    first, so a quiet day told with a busy one is never crowded out), in their order."""
-    days = {line.day for line in post.lines if line.day}
-    reserve = sum(len(note) + 1 for note in notes) + 1
-    reserve += len(days) * 40 + len(say("recap.same_day", post.locale)) * max(1, len(days)) + 2
+    """Which lines to keep: all if they fit, else the turning points, then the weightiest of the
+    rest that fit (the best of each day first, so a quiet day told with a busy one is never
+    crowded out), in their order."""
+    headings = [say(key, post.locale) for key in ("recap.section.key", "recap.section.rest", "recap.same_day")]
+    reserve = sum(len(note) + 1 for note in notes) + sum(len(heading) + 1 for heading in headings) + 2
     if sum(len(text) + 1 for text in texts) + reserve <= limit:
         return list(range(len(texts)))
     reserve += len(say("recap.more", post.locale, count=len(texts))) + 1
-    by_weight = sorted(range(len(texts)), key=lambda p: (-post.lines[p].weight, p))
+    by_weight = sorted(range(len(texts)), key=lambda p: (not post.lines[p].key, -post.lines[p].weight, p))
     best_of_day: dict[str | None, int] = {}
     for position in by_weight:
         best_of_day.setdefault(post.lines[position].day, position)
-    order = sorted(best_of_day.values(), key=lambda p: (-post.lines[p].weight, p))
-    order += [p for p in by_weight if p not in best_of_day.values()]
+    turning = [p for p in by_weight if post.lines[p].key]
+    order = turning + sorted((p for p in best_of_day.values() if p not in turning), key=by_weight.index)
+    order += [p for p in by_weight if p not in order]
     kept: list[int] = []
     used = reserve
     for position in order:

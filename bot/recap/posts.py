@@ -20,8 +20,6 @@ from ..saga.calendar import ANCHOR
 
 REPLAY, ANNIVERSARY, DIGEST = "replay", "anniversary", "digest"
 MODES = (REPLAY, ANNIVERSARY, DIGEST)
-# the mode of a post `/recap preview day:` shows, which no subscription sends
-PREVIEW = "preview"
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,11 @@ class PostLine:
     names_actors: bool
     # how much the line matters when a post must be cut to fit (turning points weigh most)
     weight: float
-    # the saga day (ISO) the line belongs to in a post of several days, to head each day's lines
+    # the saga day (ISO) the line is told on in a post of several days, so that a post cut to fit
+    # keeps something of each day
     day: str | None = None
+    # a turning point of the saga (`key` in the data): posts lead with these
+    key: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Post:
     days: tuple[str, ...] = ()
     # the replay's closing post: the subscription ends once it is out
     final: bool = False
+    # what the post says before its lines ('Little news on these days: …'); notes come after them
+    intro: tuple[str, ...] = ()
 
     @property
     def event_ids(self) -> tuple[str, ...]:
@@ -77,7 +80,9 @@ def read_post(text: str) -> Post:
     data: dict[str, Any] = json.loads(text)
     lines = tuple(PostLine(**{**line, "actors": tuple(line["actors"]), "articles": tuple(line["articles"])})
                   for line in data["lines"])
-    return Post(**{**data, "lines": lines, "notes": tuple(data["notes"]), "days": tuple(data["days"])})
+    # A post stored before `intro` existed has none.
+    return Post(**{**data, "lines": lines, "notes": tuple(data["notes"]), "days": tuple(data["days"]),
+                   "intro": tuple(data.get("intro", ()))})
 
 
 def build_line(index: SagaIndex, event: Event, locale: Locale, when: str | None, day: str | None = None) -> PostLine:
@@ -96,6 +101,7 @@ def build_line(index: SagaIndex, event: Event, locale: Locale, when: str | None,
         names_actors=_names_every_actor(index, event, summary),
         weight=weigh_event(index, event),
         day=day,
+        key=event.key,
     )
 
 
@@ -117,22 +123,14 @@ def join_actor_names(line: PostLine, locale: Locale) -> str:
     return join_names(list(line.actors), locale)
 
 
-def find_turning_points(index: SagaIndex) -> frozenset[str]:
-    """The events where someone takes or leaves a post during the saga (from the role spells):
-    the backbone of the story."""
-    cached = index.cache.get("recap:turning_points")
-    if cached is None:
-        cached = frozenset(event for tenure in index.tenures for event in (tenure.from_event, tenure.until_event) if event)
-        index.cache["recap:turning_points"] = cached
-    return cached
-
-
 def weigh_event(index: SagaIndex, event: Event) -> float:
-    """Turning points first, then what most articles report; reported-only news last."""
-    weight = 3.0 if event.id in find_turning_points(index) else 0.0
+    """Turning points first, then what most articles report; reported-only news and the
+    background (what may have begun before the saga) last."""
+    weight = 3.0 if event.key else 0.0
     weight += len({source.article for source in event.sources})
     weight += 0.5 if event.date.precision == "minute" else 0.0
     weight -= 1.0 if event.hedged else 0.0
+    weight -= 0.0 if is_in_saga(event) else 2.0
     return weight
 
 
