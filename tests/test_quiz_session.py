@@ -288,3 +288,15 @@ def test_the_reveal_tells_a_wrong_answer_from_no_answer() -> None:
     assert "Alice: wrong" in shown and "Bob: no answer" in shown
     french = phrase_reveal(revealed, "fr")
     assert "Alice : faux" in french and "Bob : pas de réponse" in french
+
+
+@pytest.mark.parametrize(("label", "locale", "expected"), [
+    ({"en": "Sutskever writes that it will not scale to superintelligence.", "fr": "x"}, "en",
+     "Answer recorded: Sutskever writes that it will not scale to superintelligence. Only you"),
+    ({"en": "x", "fr": "Sam Altman"}, "fr", "Réponse enregistrée : Sam Altman. Vous seul"),
+])
+def test_an_accepted_answer_is_confirmed_with_one_full_stop(label: dict[str, str], locale: str, expected: str) -> None:
+    from bot.quiz.texts import phrase_click
+
+    shown = phrase_click(ClickStatus.ACCEPTED, locale, label)  # type: ignore[arg-type]
+    assert shown is not None and shown.startswith(expected) and ".." not in shown

@@ -106,7 +106,8 @@ def phrase_click(status: ClickStatus, locale: Locale, choice_label: dict[str, st
     if status is ClickStatus.BOT:
         return None
     if status is ClickStatus.ACCEPTED:
-        return say("quiz.click.accepted", locale, choice=(choice_label or {}).get(locale, "?"))
+        # An event's summary ends with its own full stop; the sentence around it adds one.
+        return say("quiz.click.accepted", locale, choice=(choice_label or {}).get(locale, "?").rstrip(". "))
     if status is ClickStatus.INVALID:
         return say("quiz.click.invalid", locale, count=choice_count)
     return say(f"quiz.click.{status.value}", locale)
