@@ -217,7 +217,7 @@ def used_quiz_keys() -> set[str]:
     keys |= {f"quiz.end.{reason.value}" for reason in EndReason}
     # Stems come in STEM_WORDINGS wordings: quiz.ask.who.1, .2, …
     stems = {key for key in keys if key.startswith("quiz.ask.") and key != "quiz.ask.role" and key != "quiz.ask.role_among"}
-    stems |= {"quiz.ask.order_first", "quiz.ask.order_last"}
+    stems |= {"quiz.ask.order_first", "quiz.ask.order_last", "quiz.ask.order_sequence"}
     keys -= stems
     keys |= {f"{stem}.{wording}" for stem in stems for wording in range(1, STEM_WORDINGS + 1)}
     return keys

@@ -156,7 +156,7 @@ def test_role_the_right_choice_certainly_held_the_post_and_no_other_choice_ever_
 
 def test_order_the_right_choice_is_certainly_first_or_last(quizzes: dict, db: sqlite_utils.Database) -> None:
     for question in every_question(quizzes):
-        if question.kind != "order":
+        if question.kind != "order" or question.asked["direction"] == "sequence":
             continue
         rows = {choice.value: db["events"].get(choice.value) for choice in question.choices}
         right = rows.pop(question.right_choice.value)
@@ -165,6 +165,16 @@ def test_order_the_right_choice_is_certainly_first_or_last(quizzes: dict, db: sq
                 assert right["date_end"] < other["date_start"], (right["id"], other["id"])
             else:
                 assert right["date_start"] > other["date_end"], (right["id"], other["id"])
+
+
+def test_put_in_order_the_right_sequence_is_certain_and_the_only_one(quizzes: dict, db: sqlite_utils.Database) -> None:
+    sequences = [question for question in every_question(quizzes) if question.kind == "order" and question.asked["direction"] == "sequence"]
+    assert sequences
+    for question in sequences:
+        first, middle, last = (db["events"].get(event_id) for event_id in question.right_choice.value.split(","))
+        assert first["date_end"] < middle["date_start"] and middle["date_end"] < last["date_start"], question.right_choice.value
+        assert len({choice.value for choice in question.choices}) == 4
+        assert all(sorted(choice.value.split(",")) == sorted(question.right_choice.value.split(",")) for choice in question.choices)
 
 
 def test_figures_the_right_choice_is_the_articles_number_and_no_other_choice_is(quizzes: dict, db: sqlite_utils.Database) -> None:
@@ -264,7 +274,7 @@ def test_hard_order_questions_compare_closer_dates_than_easy_ones(quizzes: dict,
     def mean_gap(difficulty: str) -> float:
         """Hours between the answer and the other three, on average."""
         gaps = [abs((starts[choice.value] - starts[question.right_choice.value]).total_seconds()) / 3600
-                for quiz in quizzes[("order", difficulty)] for question in quiz
+                for quiz in quizzes[("order", difficulty)] for question in quiz if question.asked["direction"] != "sequence"
                 for choice in question.choices if choice is not question.right_choice]
         return mean(gaps)
 
@@ -276,7 +286,8 @@ def test_order_questions_stay_within_the_saga_days(quizzes: dict, index: SagaInd
     for difficulty in ("easy", "medium", "hard"):
         for quiz in quizzes[("order", difficulty)]:
             for question in quiz:
-                dates = [index.events_by_id[choice.value].date for choice in question.choices]
+                ids = [question.event_id, *question.related_events]
+                dates = [index.events_by_id[event_id].date for event_id in ids]
                 assert all(calendar.contains(date.start) and calendar.contains(date.end) for date in dates), question.key
 
 
