@@ -322,3 +322,9 @@ def test_still_names_reads_folded_words() -> None:
     assert still_names("Selon M. ALTMAN, rien", ["M. Altman"])
     assert not still_names("Altmanesque", ["Altman"])
     assert split_words("M. Altman") == ["altman"]
+
+
+def test_no_when_question_on_a_remark_only_its_article_dates(quizzes: dict, index: SagaIndex) -> None:
+    asked = [index.events_by_id[question.event_id] for question in every_question(quizzes) if question.kind == "when"]
+    assert asked
+    assert not [event.id for event in asked if event.actors and all(actor.startswith("unnamed-") for actor in event.actors)]

@@ -10,7 +10,7 @@ from functools import partial
 from ...answering.index import Event, SagaIndex
 from ...answering.phrasing import phrase_date
 from ...saga.dates import parse_point
-from ..eligibility import is_settled, measure_obscurity, names_a_date, overlap
+from ..eligibility import ANONYMOUS_PREFIX, is_settled, measure_obscurity, names_a_date, overlap
 from ..explain import word_stem, explain_event, word_both
 from ..questions import Choice, Difficulty, Passage, Question
 from .base import Candidate, assemble, pick_by_closeness
@@ -29,6 +29,8 @@ def list_when_candidates(index: SagaIndex) -> list[Candidate]:
             continue
         if names_a_date(event.summary["fr"]) or names_a_date(event.summary["en"]):
             continue
+        if event.actors and all(actor.startswith(ANONYMOUS_PREFIX) for actor in event.actors):
+            continue  # a remark to a reporter is dated by the article, not by the words: no "when?" on it
         nearby = [iso for iso in list_nearby_dates(point) if not _is_twin_date(index, event, iso)]
         candidates.append(Candidate(f"when:{event.id}", "when", event.id, measure_obscurity(index, event),
                                     partial(_make, index, event, point, nearby)))
