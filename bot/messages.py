@@ -57,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the pieces of an answer
     "source.one": {"fr": "source : {sources}", "en": "source: {sources}"},
     "source.many": {"fr": "sources : {sources}", "en": "sources: {sources}"},
+    "source.more": {"fr": "{count} autres", "en": "{count} more"},
     "hedged": {"fr": "(rapporté, non confirmé)", "en": "(reported, not confirmed)"},
     "translation": {"fr": "traduction : {text}", "en": "translation: {text}"},
     "quote.context": {"fr": "(dans : {summary})", "en": "(in: {summary})"},

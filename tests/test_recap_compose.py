@@ -262,3 +262,13 @@ def test_a_post_survives_its_trip_through_the_delivery_ledger(index: SagaIndex) 
 @pytest.mark.parametrize(("guild_locale", "expected"), [("fr", "fr"), ("en-US", "en"), ("en-GB", "en"), ("de", "en"), (None, "en")])
 def test_posts_are_french_for_french_servers_english_otherwise(guild_locale: str | None, expected: str) -> None:
     assert pick_post_locale(guild_locale) == expected
+
+
+def test_a_recap_line_names_two_articles_at_most_and_counts_the_rest(index: SagaIndex) -> None:
+    from bot.recap.posts import build_line
+
+    widest = max(index.events, key=lambda event: len({source.article for source in event.sources}))
+    articles = len({source.article for source in widest.sources})
+    assert articles > 2  # the saga has an event every article tells
+    assert build_line(index, widest, "en", None).source.endswith(f"; {articles - 2} more")
+    assert build_line(index, widest, "fr", None).source.endswith(f" ; {articles - 2} autres")

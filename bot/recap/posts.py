@@ -14,7 +14,7 @@ from typing import Any
 
 from ..answering.index import Event, SagaIndex
 from ..answering.normalize import Locale
-from ..answering.phrasing import join_names, phrase_sources
+from ..answering.phrasing import join_names, name_articles, phrase_source_list
 from ..messages import has, say
 from ..saga.calendar import ANCHOR
 
@@ -85,6 +85,19 @@ def read_post(text: str) -> Post:
                    "intro": tuple(data.get("intro", ()))})
 
 
+# A recap line names this many articles, then counts the rest: a post has room for events, not
+# for five outlets on each (every source is one click away, in /source and /timeline).
+LINE_SOURCES = 2
+
+
+def phrase_short_sources(index: SagaIndex, event: Event, locale: Locale) -> str:
+    """'sources: Business Insider; FredZone; 3 more'."""
+    names = name_articles(index, event.sources, locale)
+    if len(names) > LINE_SOURCES:
+        names = (*names[:LINE_SOURCES], say("source.more", locale, count=len(names) - LINE_SOURCES))
+    return phrase_source_list(names, locale)
+
+
 def build_line(index: SagaIndex, event: Event, locale: Locale, when: str | None, day: str | None = None) -> PostLine:
     """The line of one event: its actors, summary (marked when only reported) and sources."""
     summary = event.summary[locale]
@@ -96,7 +109,7 @@ def build_line(index: SagaIndex, event: Event, locale: Locale, when: str | None,
         when=when,
         actors=names,
         summary=summary,
-        source=phrase_sources(index, event.sources, locale),
+        source=phrase_short_sources(index, event, locale),
         articles=tuple(sorted({source.article for source in event.sources})),
         names_actors=_names_every_actor(index, event, summary),
         weight=weigh_event(index, event),
