@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import Any
 
 import discord
 import sqlite_utils
@@ -12,6 +13,7 @@ from discord.ext import commands
 from .answering.index import SagaIndex
 from .messages import say
 from .settings import Settings
+from .sharding import ShardPlan
 from .storage import wait_for_workers
 from .supervisor import Supervisor
 from .translator import CatalogueTranslator, pick_locale
@@ -93,9 +95,11 @@ def find_option_problem(interaction: discord.Interaction) -> str | None:
 
 class SagaBot(commands.Bot):
     def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None,
-                 state_problem: str | None = None) -> None:
+                 state_problem: str | None = None, shard_plan: ShardPlan | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=make_intents(), help_command=None,
-                         allowed_mentions=NO_MENTIONS, tree_cls=SagaTree)
+                         allowed_mentions=NO_MENTIONS, tree_cls=SagaTree, **options)
+        # the shards this process runs (None: one connection, every guild is its own)
+        self.shard_plan = shard_plan
         self.settings = settings
         self.index = index
         self.state_db = state_db
@@ -135,6 +139,20 @@ class SagaBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
 
+    def owns_guild(self, guild_id: int | None) -> bool:
+        """Whether this process acts on the guild (its background work): always, unsharded."""
+        return self.shard_plan is None or guild_id is None or self.shard_plan.owns_guild(guild_id)
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        log.info("shard %s connected", shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("shard %s resumed", shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        log.warning("shard %s disconnected", shard_id)
+
+
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every failing command ends here: the member gets a short ephemeral line, the log the traceback."""
         command = interaction.command.qualified_name if interaction.command else "?"
@@ -159,3 +177,17 @@ class SagaBot(commands.Bot):
                 await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("could not tell the member that /%s failed", command)
+
+
+class ShardedSagaBot(SagaBot, commands.AutoShardedBot):
+    """The bot over exactly the shards of its plan: discord.py's own sharding, several
+    connections in one process, each identifying as [shard, count]."""
+
+
+def make_bot(settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None, state_problem: str | None = None,
+             shard_plan: ShardPlan | None = None) -> SagaBot:
+    """The bot as the plan says: one connection without one, the plan's shards with one."""
+    if shard_plan is None:
+        return SagaBot(settings, index, state_db, state_problem)
+    return ShardedSagaBot(settings, index, state_db, state_problem, shard_plan,
+                          shard_count=shard_plan.count, shard_ids=list(shard_plan.ids))

@@ -34,5 +34,13 @@ def check_health(settings: Settings, now: float | None = None) -> int:
             print(f"unhealthy: the {name} is down ({loop.get('restarts', 0)} restarts; last error: {loop.get('last_error')})",
                   file=sys.stderr)
             return 1
-    print(f"healthy: heartbeat {age:.0f} s ago, gateway latency {beat.get('latency', 0) * 1000:.0f} ms")
+    shards = beat.get("shards") or {}
+    latencies = ", ".join(f"shard {shard} {_in_ms(latency)}" for shard, latency in sorted(shards.items(), key=lambda item: int(item[0])))
+    print(f"healthy: heartbeat {age:.0f} s ago, gateway latency {_in_ms(beat.get('latency', 0))}"
+          + (f" ({latencies})" if latencies else ""))
     return 0
+
+
+def _in_ms(seconds: float | None) -> str:
+    # discord.py reports an infinite latency for a shard that has not heard a heartbeat ACK yet
+    return "unknown" if seconds is None or seconds != seconds or seconds == float("inf") else f"{seconds * 1000:.0f} ms"

@@ -14,6 +14,7 @@ import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
+from .sharding import ShardPlan, parse_shard_plan
 
 # The pauses between two attempts to reach Discord at start.
 FIRST_RETRY_SECONDS = 1.0
@@ -66,9 +67,14 @@ def run_discord(settings: Settings, token: str) -> int:
 
     protect_logs(token)
     logging.getLogger("discord.client").addFilter(ShortReconnectLines())
+    try:
+        shard_plan = parse_shard_plan(settings.shard_count, settings.shards)
+    except ValueError as error:
+        log.error("%s", error)
+        return 2
     configure_endpoints()
     try:
-        asyncio.run(_serve(settings, token))
+        asyncio.run(_serve(settings, token, shard_plan))
     except discord.LoginFailure:
         log.error("Discord refused the token: check DISCORD_TOKEN")
         return 1
@@ -94,14 +100,16 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
     return 0
 
 
-async def _make_bot(settings: Settings) -> SagaBot:
+async def _make_bot(settings: Settings, shard_plan: ShardPlan | None) -> SagaBot:
     from .answering.index import load_index
-    from .client import SagaBot, try_bot_state
+    from .client import make_bot, try_bot_state
     from .storage import run_sync
 
     index = await run_sync(load_index, settings.saga_db)
     state_db, problem = await run_sync(try_bot_state, settings)
-    return SagaBot(settings, index, state_db, problem)
+    if shard_plan is not None:
+        log.info("shards %s of %d", ", ".join(map(str, shard_plan.ids)), shard_plan.count)
+    return make_bot(settings, index, state_db, problem, shard_plan)
 
 
 async def _warm_up_when_ready(bot: SagaBot) -> None:
@@ -114,8 +122,8 @@ async def _warm_up_when_ready(bot: SagaBot) -> None:
         warm_up_in_background()
 
 
-async def _serve(settings: Settings, token: str) -> None:
-    bot = await _make_bot(settings)
+async def _serve(settings: Settings, token: str, shard_plan: ShardPlan | None = None) -> None:
+    bot = await _make_bot(settings, shard_plan)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -159,7 +167,7 @@ async def _log_in(bot: SagaBot, token: str, stopping: asyncio.Event) -> bool:
 
 
 async def _sync(settings: Settings, token: str, guild_id: int | None) -> list[discord.app_commands.AppCommand]:
-    bot = await _make_bot(settings)
+    bot = await _make_bot(settings, None)  # syncing needs no gateway, so no shards
     async with bot:
         await bot.login(token)
         guild = discord.Object(guild_id) if guild_id else None

@@ -22,6 +22,9 @@ class Settings:
     # The console's own state (its quizzes and scores): never the Discord bot's, so a quiz
     # played in `python -m bot shell` cannot reach the bot's channels or its driver.
     console_state_db: Path = Path("var/console-state.db")
+    # SAGABOT_SHARD_COUNT and SAGABOT_SHARDS as typed; bot.sharding reads them when the bot starts
+    shard_count: str | None = None
+    shards: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -36,4 +39,6 @@ class Settings:
             quiz_question_seconds=float(os.environ.get("SAGABOT_QUIZ_SECONDS", 20)),
             quiz_reveal_seconds=float(os.environ.get("SAGABOT_QUIZ_REVEAL_SECONDS", 8)),
             console_state_db=Path(os.environ.get("SAGABOT_CONSOLE_STATE_DB", root / "var" / "console-state.db")),
+            shard_count=os.environ.get("SAGABOT_SHARD_COUNT"),
+            shards=os.environ.get("SAGABOT_SHARDS"),
         )

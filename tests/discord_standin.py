@@ -82,6 +82,7 @@ class DiscordStandIn:
     def __init__(self, guild_locale: str = "fr") -> None:
         self.requests: list[Recorded] = []
         self.identify: dict[str, Any] | None = None
+        self.identifies: list[dict[str, Any]] = []  # every IDENTIFY, in order (one per shard)
         self.sockets: list[web.WebSocketResponse] = []
         self.closed_codes: list[int | None] = []
         self.guild_locale = guild_locale
@@ -263,7 +264,8 @@ class DiscordStandIn:
                 await socket.send_str(json.dumps({"op": 11}))
             elif payload.get("op") == 2:
                 self.identify = payload["d"]
-                await self._send_ready(socket)
+                self.identifies.append(payload["d"])
+                await self._send_ready(socket, payload["d"].get("shard"))
             elif payload.get("op") == 6:  # RESUME: the session goes on where it was
                 self.resumes += 1
                 await socket.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}}))
@@ -271,14 +273,20 @@ class DiscordStandIn:
         self.sockets.remove(socket)
         return socket
 
-    async def _send_ready(self, socket: web.WebSocketResponse) -> None:
+    async def _send_ready(self, socket: web.WebSocketResponse, shard: list[int] | None = None) -> None:
+        # A sharded connection gets the guilds of its shard only, as Discord sends them.
+        ours = shard is None or (GUILD_ID >> 22) % shard[1] == shard[0]
         ready = {
-            "v": 10, "user": user_payload(BOT_USER_ID, "sagabot", bot=True), "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "v": 10, "user": user_payload(BOT_USER_ID, "sagabot", bot=True),
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if ours else [],
             "session_id": "standin-session", "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APPLICATION_ID), "flags": 0},
         }
+        if shard is not None:
+            ready["shard"] = shard
         await socket.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready}))
-        await socket.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._sequence), "d": self._guild()}))
+        if ours:
+            await socket.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._sequence), "d": self._guild()}))
         self._ready.set()
 
     def _guild(self) -> dict[str, Any]:

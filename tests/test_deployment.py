@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.answering.index import SagaIndex
 from bot.health import MAX_AGE_SECONDS, check_health
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -68,3 +69,26 @@ def test_health_fails_while_the_state_database_is_off(tmp_path: Path, capsys: py
     settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
     assert check_health(settings) == 1
     assert "quizzes and recaps are off: var/state.db: file is not a database" in capsys.readouterr().err
+
+
+def test_health_reports_each_shards_latency(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_with(tmp_path)
+    beat = {"ready": True, "at": time.time(), "latency": 0.06, "loops": {}, "shards": {"10": 0.05, "2": float("inf"), "3": 0.07}}
+    settings.health_file.write_text(json.dumps(beat), encoding="utf-8")
+    assert check_health(settings) == 0
+    assert "gateway latency 60 ms (shard 2 unknown, shard 3 70 ms, shard 10 50 ms)" in capsys.readouterr().out
+
+
+async def test_the_heartbeat_of_a_sharded_bot_has_each_shard(tmp_path: Path, saga_index: SagaIndex) -> None:
+    from bot.client import make_bot
+    from bot.cogs.health import Health
+    from bot.sharding import ShardPlan
+
+    settings = settings_with(tmp_path)
+    bot = make_bot(settings, saga_index, None, "no state here", ShardPlan(4, (1, 3)))
+    Health(bot).beat()
+    beat = json.loads(settings.health_file.read_text(encoding="utf-8"))
+    assert set(beat["shards"]) == {"1", "3"} and beat["ready"] is False
+    unsharded = make_bot(settings, saga_index, None, "no state here")
+    Health(unsharded).beat()
+    assert "shards" not in json.loads(settings.health_file.read_text(encoding="utf-8"))

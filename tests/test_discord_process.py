@@ -164,6 +164,39 @@ async def test_discord_lost_mid_run_is_one_line_and_the_bot_comes_back(standin: 
     assert "Discord connection lost" in log and "reconnecting in" in log
     assert "Traceback" not in log and TOKEN not in log
 
+
+@pytest.mark.parametrize(("shards", "identified"), [("1", [[1, 2]]), ("0-1", [[0, 2], [1, 2]])])
+async def test_a_sharded_process_identifies_exactly_its_shards(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path,
+                                                               shards: str, identified: list[list[int]]) -> None:
+    env = environment(standin, saga_db_path, tmp_path)
+    env.update(SAGABOT_SHARD_COUNT="2", SAGABOT_SHARDS=shards)
+    process = await start_bot("run", env=env)
+    for _ in range(300):  # discord.py waits 5 s between two shards' IDENTIFY, as Discord asks
+        if len(standin.identifies) >= len(identified):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
+    assert [payload.get("shard") for payload in standin.identifies] == identified  # these, and nothing else
+    # The guild is on shard 1 of 2: its commands are answered.
+    answered = await ask(standin, "who", [{"name": "description", "type": 3, "value": "who fired Altman?"}])
+    assert "OpenAI board" in answered.json["data"]["embeds"][0]["title"]
+    process.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(process.communicate(), 20)
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert f"shards {', '.join(str(shard) for shard, _ in identified)} of 2" in log
+    assert all(f"shard {shard} connected" in log for shard, _ in identified)
+
+
+async def test_a_wrong_shard_plan_says_what_is_expected(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path) -> None:
+    env = environment(standin, saga_db_path, tmp_path)
+    env.update(SAGABOT_SHARD_COUNT="2", SAGABOT_SHARDS="2")
+    process = await start_bot("run", env=env)
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "SAGABOT_SHARDS wants shard numbers from 0 to 1" in err.decode() and "Traceback" not in err.decode()
+    assert standin.identifies == []
+
 # --- faults of the disk, made real in a mount namespace of the bot's own -------------------
 
 @pytest.fixture(scope="module")

@@ -349,3 +349,19 @@ def test_a_reveal_the_disk_refuses_comes_again_once_it_can_be_stored(index: Saga
     assert [type(step) for step in steps] == [QuestionRevealed]  # the same reveal, not lost
     assert db.table("quizzes").get(quiz_id)["phase"] == "revealed"
     assert service.find_running(CHANNEL).players[BOB.id].points > 0
+
+
+def test_a_process_resumes_only_the_quizzes_of_its_own_shards(index: SagaIndex, state_path: Path) -> None:
+    from bot.sharding import ShardPlan
+
+    first = open_state(state_path, [store.migrations])
+    service = make_service(index, first)
+    ours, theirs = str(4 << 22), str(5 << 22)  # shards 0 and 1 of 2
+    service.start_quiz(ours, "300", ALICE, "en", NOW)
+    service.start_quiz(theirs, "301", BOB, "en", NOW)
+    first.conn.close()
+    again = open_state(state_path, [store.migrations])
+    shard_zero = QuizService(index, again, RULES, make_seed=lambda: 42, owns_guild=ShardPlan(2, (0,)).owns_guild)
+    shard_zero.resume_quizzes(NOW + 5)
+    assert shard_zero.find_running("300") is not None and shard_zero.find_running("301") is None
+    assert {row["status"] for row in again.table("quizzes").rows} == {"running"}  # the other one is left to its process

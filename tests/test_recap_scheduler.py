@@ -338,3 +338,37 @@ def test_the_digest_posts_only_when_the_database_grew(index: SagaIndex) -> None:
     scheduler.notify_changed()
     run(scheduler, discord, read_utc("2025-03-08T07:00+00:00"))
     assert [message.post.event_ids for message in discord.posts_in(10)] == [(added.id,)]
+
+
+def test_two_processes_on_one_database_post_each_recap_once_each_for_its_own_shard(index: SagaIndex, tmp_path: Path) -> None:
+    from bot.sharding import ShardPlan, find_shard
+
+    path = tmp_path / "state.db"
+    setup = open_state(path, [MIGRATIONS])
+    # 40 channels in 40 guilds, whose ids fall on both shards of 2.
+    guilds = {channel: (1000 + channel) << 22 for channel in range(10, 50)}
+    for channel, guild in guilds.items():
+        save_subscription(setup, guild_id=guild, channel_id=channel, at=time(9), timezone_name="Europe/Paris", mode="replay",
+                          locale="en", now=read_utc("2025-03-03T06:00+00:00"))
+    setup.conn.close()
+    clock = ManualClock(read_utc("2025-03-03T07:59+00:00"))
+    discord = FakeDiscord(clock)
+    plans = [ShardPlan(2, (0,)), ShardPlan(2, (1,))]
+    states = [open_state(path, [MIGRATIONS]) for _ in plans]
+    schedulers = [RecapScheduler(state, index, clock, owns_guild=plan.owns_guild) for state, plan in zip(states, plans)]
+    sent_by: dict[int, list[int]] = {0: [], 1: []}
+
+    def sender(shard: int):
+        async def send(channel_id: int, post: Post, nonce: str) -> SendResult:
+            sent_by[shard].append(channel_id)
+            return await discord.send(channel_id, post, nonce)
+        return send
+
+    async def run_both() -> None:
+        until = read_utc("2025-03-03T09:00+00:00")
+        await asyncio.gather(*(scheduler.run_until(sender(shard), until) for shard, scheduler in enumerate(schedulers)))
+
+    asyncio.run(run_both())
+    assert sorted(message.channel_id for message in discord.messages) == sorted(guilds)  # every recap, once
+    for shard, channels in sent_by.items():
+        assert channels and all(find_shard(guilds[channel], 2) == shard for channel in channels)  # none by the wrong process

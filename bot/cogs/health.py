@@ -5,6 +5,7 @@ import asyncio
 import json
 import time
 
+import discord
 from discord.ext import commands
 
 from ..client import SagaBot
@@ -36,6 +37,11 @@ class Health(commands.Cog):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         beat = {"ready": ready, "at": time.time(), "latency": self.bot.latency, "loops": self.bot.supervisor.report(),
                 "state_problem": self.bot.state_problem}
+        plan = self.bot.shard_plan
+        if plan is not None and isinstance(self.bot, discord.AutoShardedClient):
+            # each shard's own connection (one slow shard hides in the average); None until it connects
+            known = dict(self.bot.latencies)
+            beat["shards"] = {str(shard_id): known.get(shard_id) for shard_id in plan.ids}
         self.path.write_text(json.dumps(beat), encoding="utf-8")
 
 

@@ -88,7 +88,7 @@ class Quiz(commands.GroupCog, group_name=text("cmd.quiz.name"), group_descriptio
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
         rules = Rules(question_seconds=bot.settings.quiz_question_seconds, reveal_seconds=bot.settings.quiz_reveal_seconds)
-        self.service = QuizService(bot.index, bot.state, rules)
+        self.service = QuizService(bot.index, bot.state, rules, owns_guild=bot.owns_guild)
         self._messages: dict[tuple[int, int], discord.Message] = {}
         self._wake = asyncio.Event()
 

@@ -149,7 +149,7 @@ def _show_same_post(message: discord.Message, wanted: discord.Embed) -> bool:
 class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_description=text("cmd.recap.description")):
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
-        self.scheduler = RecapScheduler(bot.state, bot.index, clock=getattr(bot, "recap_clock", None))
+        self.scheduler = RecapScheduler(bot.state, bot.index, clock=getattr(bot, "recap_clock", None), owns_guild=bot.owns_guild)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DailyQuestion, DailyAnswer)

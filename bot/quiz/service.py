@@ -63,8 +63,12 @@ def draw_seed() -> int:
 
 class QuizService:
     def __init__(self, index: SagaIndex, db: sqlite_utils.Database, rules: Rules | None = None,
-                 resume_window: float = RESUME_WINDOW, make_seed: Callable[[], int] = draw_seed) -> None:
+                 resume_window: float = RESUME_WINDOW, make_seed: Callable[[], int] = draw_seed,
+                 owns_guild: Callable[[int], bool] = lambda guild_id: True) -> None:
         self.index, self.db = index, db
+        # A process running some of the bot's shards resumes the quizzes of its own guilds only:
+        # another process drives the others.
+        self.owns_guild = owns_guild
         self.rules = rules or Rules()
         self.resume_window = resume_window
         self.make_seed = make_seed
@@ -162,7 +166,7 @@ class QuizService:
             steps: list[Step] = []
             for stored in store.load_running_quizzes(self.db):
                 session = stored.session
-                if session.channel_id in self._channels:
+                if session.channel_id in self._channels or not self.owns_guild(int(session.guild_id)):
                     continue
                 if now - stored.last_activity <= self.resume_window:
                     found = session.resume(now)

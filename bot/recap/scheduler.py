@@ -68,8 +68,12 @@ class RecapScheduler:
 
     def __init__(self, db: sqlite_utils.Database, index: SagaIndex, clock: Clock | None = None, pacer: Pacer | None = None,
                  policy: RetryPolicy | None = None, concurrency: int = FANOUT_CONCURRENCY,
-                 on_report: Callable[[Report], None] | None = None) -> None:
+                 on_report: Callable[[Report], None] | None = None,
+                 owns_guild: Callable[[int], bool] = lambda guild_id: True) -> None:
         self.db = db
+        # A process running some of the bot's shards posts for its own guilds only (and settles
+        # only their interrupted posts): another process posts the others, never twice.
+        self.owns_guild = owns_guild
         self.index = index
         self.clock = clock or SystemClock()
         self.pacer = pacer or Pacer(self.clock)
@@ -89,7 +93,7 @@ class RecapScheduler:
 
     def reload(self) -> None:
         """Read the active subscriptions again (sync: call it through run_sync from async code)."""
-        self._subscriptions = {sub.id: sub for sub in list_subscriptions(self.db) if sub.active}
+        self._subscriptions = {sub.id: sub for sub in list_subscriptions(self.db) if sub.active and self.owns_guild(sub.guild_id)}
         self._due.clear()
         self._loaded = True
         self._dirty = False
@@ -136,7 +140,7 @@ class RecapScheduler:
             if keep_reports:  # the bot's endless loop keeps none: the logs and `on_report` have them
                 reports.extend(found)
 
-        recovered = await run_sync(recover_deliveries, self.db, self.clock.now(), self.policy.nonce_window)
+        recovered = await run_sync(self._recover, self.clock.now())
         if recovered:
             collect(await self._fan_out([self._resend(attempt, send) for attempt in recovered]))
         # The recovery moved some subscriptions on: read them again.
@@ -270,6 +274,15 @@ class RecapScheduler:
         if attempt is None:
             return None, Report(sub.id, sub.channel_id, "skipped", now, post.key), get_subscription_by_id(self.db, sub.id)
         return attempt, None, sub
+
+    def _recover(self, now: datetime) -> list[Attempt]:
+        """The posts a crash interrupted, of this process's guilds. One whose subscription is gone
+        (unsubscribed meanwhile) is nobody's to send."""
+        attempts = recover_deliveries(self.db, now, self.policy.nonce_window)
+        subscriptions = {attempt.record.subscription_id: get_subscription_by_id(self.db, attempt.record.subscription_id)
+                         for attempt in attempts}
+        return [attempt for attempt in attempts
+                if (sub := subscriptions[attempt.record.subscription_id]) is not None and self.owns_guild(sub.guild_id)]
 
     def _settle(self, attempt: Attempt, outcome: Outcome, now: datetime) -> Subscription | None:
         settle_attempt(self.db, attempt, outcome, now)
