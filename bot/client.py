@@ -13,6 +13,7 @@ from discord.ext import commands
 from .answering.index import SagaIndex
 from .messages import say
 from .settings import Settings
+from .recap.pacing import GLOBAL_RATE
 from .sharding import ShardPlan
 from .storage import wait_for_workers
 from .supervisor import Supervisor
@@ -100,6 +101,8 @@ class SagaBot(commands.Bot):
                          allowed_mentions=NO_MENTIONS, tree_cls=SagaTree, **options)
         # the shards this process runs (None: one connection, every guild is its own)
         self.shard_plan = shard_plan
+        # requests per second this process's recap fan-out may send (its share of the bot's 50)
+        self.rest_budget = GLOBAL_RATE
         self.settings = settings
         self.index = index
         self.state_db = state_db
@@ -185,9 +188,11 @@ class ShardedSagaBot(SagaBot, commands.AutoShardedBot):
 
 
 def make_bot(settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None, state_problem: str | None = None,
-             shard_plan: ShardPlan | None = None) -> SagaBot:
+             shard_plan: ShardPlan | None = None, rest_budget: float | None = None) -> SagaBot:
     """The bot as the plan says: one connection without one, the plan's shards with one."""
-    if shard_plan is None:
-        return SagaBot(settings, index, state_db, state_problem)
-    return ShardedSagaBot(settings, index, state_db, state_problem, shard_plan,
-                          shard_count=shard_plan.count, shard_ids=list(shard_plan.ids))
+    bot = SagaBot(settings, index, state_db, state_problem) if shard_plan is None else \
+        ShardedSagaBot(settings, index, state_db, state_problem, shard_plan,
+                       shard_count=shard_plan.count, shard_ids=list(shard_plan.ids))
+    if rest_budget is not None:
+        bot.rest_budget = rest_budget
+    return bot

@@ -14,7 +14,8 @@ import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
-from .sharding import ShardPlan, parse_shard_plan
+from .recap.pacing import GLOBAL_BURST
+from .sharding import ShardPlan, compute_rest_budget, parse_shard_plan
 
 # The pauses between two attempts to reach Discord at start.
 FIRST_RETRY_SECONDS = 1.0
@@ -69,12 +70,14 @@ def run_discord(settings: Settings, token: str) -> int:
     logging.getLogger("discord.client").addFilter(ShortReconnectLines())
     try:
         shard_plan = parse_shard_plan(settings.shard_count, settings.shards)
+        rest_budget = compute_rest_budget(shard_plan, settings.rest_budget, GLOBAL_BURST)
     except ValueError as error:
         log.error("%s", error)
         return 2
+    log.info("recap fan-out paced at %.1f requests per second", rest_budget)
     configure_endpoints()
     try:
-        asyncio.run(_serve(settings, token, shard_plan))
+        asyncio.run(_serve(settings, token, shard_plan, rest_budget))
     except discord.LoginFailure:
         log.error("Discord refused the token: check DISCORD_TOKEN")
         return 1
@@ -100,7 +103,7 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
     return 0
 
 
-async def _make_bot(settings: Settings, shard_plan: ShardPlan | None) -> SagaBot:
+async def _make_bot(settings: Settings, shard_plan: ShardPlan | None, rest_budget: float | None = None) -> SagaBot:
     from .answering.index import load_index
     from .client import make_bot, try_bot_state
     from .storage import run_sync
@@ -109,7 +112,7 @@ async def _make_bot(settings: Settings, shard_plan: ShardPlan | None) -> SagaBot
     state_db, problem = await run_sync(try_bot_state, settings)
     if shard_plan is not None:
         log.info("shards %s of %d", ", ".join(map(str, shard_plan.ids)), shard_plan.count)
-    return make_bot(settings, index, state_db, problem, shard_plan)
+    return make_bot(settings, index, state_db, problem, shard_plan, rest_budget)
 
 
 async def _warm_up_when_ready(bot: SagaBot) -> None:
@@ -122,8 +125,8 @@ async def _warm_up_when_ready(bot: SagaBot) -> None:
         warm_up_in_background()
 
 
-async def _serve(settings: Settings, token: str, shard_plan: ShardPlan | None = None) -> None:
-    bot = await _make_bot(settings, shard_plan)
+async def _serve(settings: Settings, token: str, shard_plan: ShardPlan | None = None, rest_budget: float | None = None) -> None:
+    bot = await _make_bot(settings, shard_plan, rest_budget)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

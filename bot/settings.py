@@ -25,6 +25,8 @@ class Settings:
     # SAGABOT_SHARD_COUNT and SAGABOT_SHARDS as typed; bot.sharding reads them when the bot starts
     shard_count: str | None = None
     shards: str | None = None
+    # SAGABOT_REST_BUDGET as typed: the requests per second of this process's recap fan-out
+    rest_budget: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -41,4 +43,5 @@ class Settings:
             console_state_db=Path(os.environ.get("SAGABOT_CONSOLE_STATE_DB", root / "var" / "console-state.db")),
             shard_count=os.environ.get("SAGABOT_SHARD_COUNT"),
             shards=os.environ.get("SAGABOT_SHARDS"),
+            rest_budget=os.environ.get("SAGABOT_REST_BUDGET"),
         )

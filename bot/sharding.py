@@ -13,6 +13,12 @@ from dataclasses import dataclass
 
 # Discord's limit for one connection; far more shards than this process could ever need.
 MAX_SHARDS = 4096
+# Discord allows 50 requests per second per bot, whatever the number of processes. Each
+# process's pacer lets a burst through on top of its rate, so the processes' rates and bursts
+# together stay at 48 or under: one process paces at 45/s with a burst of 3, as always.
+BOT_REST_LIMIT = 48.0
+# A process always gets some pace, even as one of very many.
+MIN_REST_BUDGET = 0.5
 
 
 @dataclass(frozen=True)
@@ -60,3 +66,22 @@ def _read_ids(text: str, count: int) -> tuple[int, ...]:
             raise ValueError(expected)
         ids += [shard for shard in range(low, high + 1) if shard not in ids]
     return tuple(sorted(ids))
+
+
+def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None, burst: float) -> float:
+    """Requests per second this process's recap fan-out may send: SAGABOT_REST_BUDGET when set,
+    else its shards' share of the bot's limit, less its own burst: whatever the split of the
+    shards, the processes' rates and bursts add up to BOT_REST_LIMIT at most, as long as each
+    runs a twelfth of the shards or more (a smaller share is its burst alone: put a REST proxy
+    in front, or set the budgets)."""
+    text = (budget_text or "").strip()
+    if text:
+        try:
+            budget = float(text)
+        except ValueError:
+            budget = 0.0
+        if not text.isascii() or not 0 < budget <= 50:
+            raise ValueError(f"SAGABOT_REST_BUDGET wants requests per second, above 0 and at most 50; got {text!r}")
+        return budget
+    share = 1.0 if plan is None else len(plan.ids) / plan.count
+    return max(MIN_REST_BUDGET, share * BOT_REST_LIMIT - burst)

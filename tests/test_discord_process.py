@@ -165,9 +165,9 @@ async def test_discord_lost_mid_run_is_one_line_and_the_bot_comes_back(standin: 
     assert "Traceback" not in log and TOKEN not in log
 
 
-@pytest.mark.parametrize(("shards", "identified"), [("1", [[1, 2]]), ("0-1", [[0, 2], [1, 2]])])
+@pytest.mark.parametrize(("shards", "identified", "pace"), [("1", [[1, 2]], "21.0"), ("0-1", [[0, 2], [1, 2]], "45.0")])
 async def test_a_sharded_process_identifies_exactly_its_shards(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path,
-                                                               shards: str, identified: list[list[int]]) -> None:
+                                                               shards: str, identified: list[list[int]], pace: str) -> None:
     env = environment(standin, saga_db_path, tmp_path)
     env.update(SAGABOT_SHARD_COUNT="2", SAGABOT_SHARDS=shards)
     process = await start_bot("run", env=env)
@@ -186,15 +186,17 @@ async def test_a_sharded_process_identifies_exactly_its_shards(standin: DiscordS
     assert process.returncode == 0, log
     assert f"shards {', '.join(str(shard) for shard, _ in identified)} of 2" in log
     assert all(f"shard {shard} connected" in log for shard, _ in identified)
+    assert f"recap fan-out paced at {pace} requests per second" in log  # its shards' share of the bot's limit
 
 
 async def test_a_wrong_shard_plan_says_what_is_expected(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path) -> None:
     env = environment(standin, saga_db_path, tmp_path)
-    env.update(SAGABOT_SHARD_COUNT="2", SAGABOT_SHARDS="2")
-    process = await start_bot("run", env=env)
-    _, err = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 2
-    assert "SAGABOT_SHARDS wants shard numbers from 0 to 1" in err.decode() and "Traceback" not in err.decode()
+    for wrong, says in ({"SAGABOT_SHARD_COUNT": "2", "SAGABOT_SHARDS": "2"}, "SAGABOT_SHARDS wants shard numbers from 0 to 1"), \
+                       ({"SAGABOT_REST_BUDGET": "fast"}, "SAGABOT_REST_BUDGET wants requests per second"):
+        process = await start_bot("run", env={**env, **wrong})
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 2
+        assert says in err.decode() and "Traceback" not in err.decode()
     assert standin.identifies == []
 
 # --- faults of the disk, made real in a mount namespace of the bot's own -------------------

@@ -30,6 +30,8 @@ from ..recap import commands as recap
 from ..recap.delivery import SendResult, Sought
 from ..recap.layout import layout_post
 from ..recap.posts import Post
+from ..recap.clock import SystemClock
+from ..recap.pacing import Pacer
 from ..recap.scheduler import RecapScheduler
 from ..storage import run_sync
 from ..translator import escape_user_text, make_choices, pick_locale, text
@@ -149,7 +151,9 @@ def _show_same_post(message: discord.Message, wanted: discord.Embed) -> bool:
 class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_description=text("cmd.recap.description")):
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
-        self.scheduler = RecapScheduler(bot.state, bot.index, clock=getattr(bot, "recap_clock", None), owns_guild=bot.owns_guild)
+        clock = getattr(bot, "recap_clock", None) or SystemClock()
+        self.scheduler = RecapScheduler(bot.state, bot.index, clock=clock, pacer=Pacer(clock, rate=bot.rest_budget),
+                                        owns_guild=bot.owns_guild)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DailyQuestion, DailyAnswer)
