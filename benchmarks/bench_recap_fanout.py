@@ -2,10 +2,16 @@
 scheduler and pacer (compose, at-most-once ledger in SQLite, token buckets, retries), against
 an in-process stand-in for Discord that refuses any request beyond 50 in a second with a 429.
 
-    .venv/bin/python benchmarks/bench_recap_fanout.py [--count 1000] [--latency-ms 40]
+    .venv/bin/python benchmarks/bench_recap_fanout.py [--count 1000] [--latency-ms 40] [--processes N]
 
 Discord's global limit makes 1,000 / 50 = 20 s the floor. Goal (issue #6): every post delivered,
 zero 429s. This is a report, not a test: it never fails.
+
+With `--processes N`, N schedulers run as N processes of a sharded bot would: each its own
+connection to one state database file, its own shard (N shards), its own pacer at its share of
+the budget (bot.sharding.compute_rest_budget); the guilds are spread over the shards, and the one
+limit of 50 requests per second is shared, as Discord's is per bot. They run in one event loop
+here, not as OS processes: what is measured is the pacing, not the machine.
 """
 from __future__ import annotations
 
@@ -24,10 +30,13 @@ sys.path[:0] = [str(ROOT)]
 
 from bot.answering.index import load_index
 from bot.curation.build import build_database
+from bot.recap.clock import SystemClock
 from bot.recap.delivery import SendResult
+from bot.recap.pacing import GLOBAL_BURST, Pacer
 from bot.recap.posts import Post
 from bot.recap.scheduler import RecapScheduler
 from bot.recap.store import MIGRATIONS, save_subscription
+from bot.sharding import ShardPlan, compute_rest_budget
 from bot.storage import open_state
 
 LIMIT_PER_SECOND = 50
@@ -60,26 +69,37 @@ class LimitedDiscord:
         return SendResult(200, message_id=len(self.accepted))
 
 
-async def measure(count: int, latency: float, saga_db: Path) -> None:
+async def measure(count: int, latency: float, saga_db: Path, state_path: Path, processes: int) -> None:
     index = load_index(saga_db)
-    state = open_state(":memory:", [MIGRATIONS])
+    setup = open_state(state_path, [MIGRATIONS])
     due_since = datetime.now(UTC) - timedelta(days=1, hours=1)
     for number in range(count):
-        save_subscription(state, guild_id=1, channel_id=10_000 + number, at=clock_time(0, 0), timezone_name="UTC", mode="replay",
-                          locale="fr" if number % 2 else "en", now=due_since)
+        # guild ids whose shard (id >> 22) % processes takes turns
+        save_subscription(setup, guild_id=(1 + number) << 22, channel_id=10_000 + number, at=clock_time(0, 0), timezone_name="UTC",
+                          mode="replay", locale="fr" if number % 2 else "en", now=due_since)
+    setup.conn.close()
     discord = LimitedDiscord(latency)
     discord.expected = count
-    scheduler = RecapScheduler(state, index)
+    schedulers = []
+    for shard in range(processes):
+        plan = ShardPlan(processes, (shard,)) if processes > 1 else None
+        clock = SystemClock()
+        pacer = Pacer(clock, rate=compute_rest_budget(plan, None, GLOBAL_BURST))
+        schedulers.append(RecapScheduler(open_state(state_path, [MIGRATIONS]), index, clock, pacer,
+                                         owns_guild=plan.owns_guild if plan else (lambda guild_id: True)))
     started = time.monotonic()
-    task = asyncio.create_task(scheduler.run(discord.send))
+    tasks = [asyncio.create_task(scheduler.run(discord.send)) for scheduler in schedulers]
     await asyncio.wait_for(discord.done.wait(), timeout=count / 10 + 60)
     wall = time.monotonic() - started
-    scheduler.stop()
-    await task
+    for scheduler in schedulers:
+        scheduler.stop()
+    await asyncio.gather(*tasks)
     span = discord.accepted[-1] - discord.accepted[0]
     floor = (count - 1) / LIMIT_PER_SECOND
     window = count_busiest_second(discord.accepted)
-    print(f"recap fan-out: {count} posts, simulated Discord latency {latency * 1000:.0f} ms")
+    pace = ", ".join(f"{scheduler.pacer.global_bucket.rate:.1f}" for scheduler in schedulers)
+    print(f"recap fan-out: {count} posts, simulated Discord latency {latency * 1000:.0f} ms, "
+          f"{processes} process(es) paced at {pace} requests/s")
     print(f"  delivered        {len(discord.accepted)} / {count}")
     print(f"  429 rejections   {discord.rejected}  (goal: 0)")
     print(f"  first→last post  {span:.2f} s  (floor {floor:.2f} s at 50/s; ratio {span / floor:.2f})")
@@ -101,11 +121,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=40.0)
+    parser.add_argument("--processes", type=int, default=1, help="schedulers on one state database, one shard each")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         saga_db = Path(folder) / "saga.db"
         build_database(ROOT / "data", ROOT / "seeds", saga_db, ROOT)
-        asyncio.run(measure(args.count, args.latency_ms / 1000, saga_db))
+        asyncio.run(measure(args.count, args.latency_ms / 1000, saga_db, Path(folder) / "state.db", max(1, args.processes)))
     return 0
 
 
