@@ -16,7 +16,7 @@ from .answering.answers import Answer
 from .answering.index import SagaIndex
 from .answering.normalize import Locale
 from .answering.normalize import fold
-from .messages import say
+from .messages import has, say
 from .quiz.generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS
 from .quiz.questions import DIFFICULTIES, KIND_CHOICES, Difficulty, KindChoice
 from .quiz.store import PERIODS, Period
@@ -46,6 +46,13 @@ class Option:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+
+def name_option(name: str, locale: Locale) -> str:
+    """An option's name as members of `locale` read it (`salon` for `channel`); a console-only
+    option (`now`, `days`) has no other name."""
+    key = f"opt.{name}.name"
+    return say(key, locale) if has(key) else name
 
 
 # A question command's handler: the saga, the option values typed, the asker's language if known.

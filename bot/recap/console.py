@@ -28,9 +28,9 @@ from ..answering.answers import serialise_event
 from ..answering.index import SagaIndex
 from ..answering.normalize import FALLBACK_LOCALE, Locale, detect_locale
 from ..answering.phrasing import join_names, shorten_echo
-from ..commands import RECAP, find_action, list_option_names
+from ..commands import RECAP, find_action, list_option_names, name_option
 from ..envelope import make_envelope
-from ..messages import has, say
+from ..messages import say
 from ..storage import open_state
 from . import commands
 from .clock import ManualClock
@@ -54,7 +54,7 @@ LONGEST_RUN = 400
 # console's simulation (`next`, `run`, `now:`); each option also answers to its French name, as
 # Discord shows it to French members (`salon:`, `heure:`, `fuseau:`, `jour:`).
 OPTION_NAMES = list_option_names(RECAP)
-_FRENCH_NAMES = {say(f"opt.{name}.name", "fr"): name for name in OPTION_NAMES if has(f"opt.{name}.name")}
+_FRENCH_NAMES = {name_option(name, "fr"): name for name in OPTION_NAMES}
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(dict.fromkeys([*OPTION_NAMES, *_FRENCH_NAMES]))}):", re.IGNORECASE)
 # What each subcommand takes: its declared options, `now:` everywhere, and the console's extras
 # (a preview of the first post of a mode before subscribing).
@@ -90,7 +90,7 @@ def check_options(parsed: RecapLine, locale: Locale) -> str | None:
     stray = parsed.text if parsed.text and parsed.action not in _FREE_TEXT else None
     if unknown is None and stray is None:
         return None
-    names = [say(f"opt.{name}.name", locale) if has(f"opt.{name}.name") else name for name in sorted(accepted)]
+    names = [name_option(name, locale) for name in sorted(accepted)]
     asked = f"{unknown}:" if unknown is not None else stray or ""
     return say("recap.error.option", locale, action=parsed.action, asked=shorten_echo(asked), options=join_names(names, locale))
 
