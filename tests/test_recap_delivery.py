@@ -16,7 +16,9 @@ from bot.answering.index import SagaIndex, load_index
 from bot.recap.clock import ManualClock
 from bot.recap.compose import compose_replay_post
 from bot.recap.delivery import (NONCE_LENGTH, Attempt, NONCE_WINDOW, Outcome, RetryPolicy, SendResult, classify_result, make_nonce,
-                                describe_search, prepare_delivery, recover_deliveries, settle_attempt, settle_stale, transmit)
+                                SeenMessage, describe_search, judge_history, prepare_delivery, recover_deliveries, settle_attempt,
+                                settle_stale, transmit)
+from bot.recap.layout import layout_post
 from bot.recap.pacing import Pacer
 from bot.recap.posts import Post
 from bot.recap.store import (MIGRATIONS, Subscription, get_delivery, get_subscription_by_id, save_subscription,
@@ -294,3 +296,30 @@ def test_a_refusal_after_an_unclear_try_is_uncertain_not_failed(state: sqlite_ut
     outcome = transmit_with(sender, attempt, clock)
     # The first try may have posted: the channel is disabled, and this post will never be resent.
     assert outcome.status == "uncertain" and outcome.disable_reason == "recap.reason.missing_permissions"
+
+
+def seen(minutes: float, by_bot: bool = True, nonce: str | None = None, embeds: tuple = ()) -> SeenMessage:
+    return SeenMessage(START + timedelta(minutes=minutes), by_bot, nonce, embeds)
+
+
+@pytest.mark.parametrize(("history", "limit", "expected"), [
+    ([], 100, False),  # the channel's end, nothing since: surely not posted
+    (["other", "later"], 100, False),  # a message past the span without the post
+    (["post"], 100, True),  # the bot's message with this post's embed
+    (["nonce"], 100, True),  # ... or its nonce
+    (["member-post"], 100, False),  # the same words by someone else are not the bot's post
+    (["other", "other"], 2, None),  # the page filled up inside the span: cannot tell
+    (["other", "post"], 2, True),
+])
+def test_the_channels_history_says_whether_an_interrupted_post_went_out(index: SagaIndex, history: list[str], limit: int,
+                                                                         expected: bool | None) -> None:
+    post = compose_replay_post(index, "en", None)
+    laid = layout_post(post)
+    state = open_state(":memory:", [MIGRATIONS])
+    attempt = prepare_delivery(state, subscribe(state), post, START, START)
+    assert attempt is not None
+    sought = describe_search(attempt.record, post, RetryPolicy())
+    messages = {"other": seen(1, embeds=(("Something else", "…"),)), "later": seen(60 * 24),
+                "post": seen(1, embeds=((laid.title, laid.description),)), "nonce": seen(1, nonce=sought.nonce),
+                "member-post": seen(1, by_bot=False, embeds=((laid.title, laid.description),))}
+    assert judge_history(sought, [messages[name] for name in history], limit) is expected

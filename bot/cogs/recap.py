@@ -27,7 +27,7 @@ from ..answering.phrasing import shorten_echo
 from ..messages import say
 from ..quiz.daily import judge_daily_answer, make_daily_question, phrase_daily_question
 from ..recap import commands as recap
-from ..recap.delivery import SendResult, Sought
+from ..recap.delivery import LOOKUP_LIMIT, SeenMessage, SendResult, Sought, judge_history
 from ..recap.layout import layout_post
 from ..recap.posts import Post
 from ..recap.clock import SystemClock
@@ -42,8 +42,6 @@ TIMEZONES = sorted(zoneinfo.available_timezones())
 CHANNEL_OPTION = 7
 # The loop that posts recaps when due, under the bot's supervisor.
 SCHEDULER = "recap scheduler"
-# Messages read, at most, looking for a post a crash interrupted: past them, the channel cannot tell.
-LOOKUP_LIMIT = 100
 # The options as bot.commands declares them (the console parses the same declarations).
 _SUBSCRIBE = find_subcommand(RECAP, "recap_subscribe")
 _TIME, _TIMEZONE, _MODE = (find_option(_SUBSCRIBE, name) for name in ("time", "timezone", "mode"))
@@ -140,10 +138,6 @@ def make_post_embed(post: Post) -> discord.Embed:
 def echo_inert(typed: str) -> str:
     """A member's words shown back in a refusal: short, and with no live mention, link or markdown."""
     return escape_user_text(shorten_echo(typed))
-
-
-def _show_same_post(message: discord.Message, wanted: discord.Embed) -> bool:
-    return any(embed.title == wanted.title and embed.description == wanted.description for embed in message.embeds)
 
 
 @app_commands.guild_only()
@@ -267,27 +261,22 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
         return SendResult(200, message_id=message.id)
 
     async def _look_up(self, sought: Sought) -> bool | None:
-        """Is the post in the channel? Reads the bot's messages from when it could have been sent,
-        oldest first: a message of the bot with this post's embed (or nonce) says yes; a message
-        past the span, or the end of the channel, without one says no; anything else cannot tell."""
+        """Is the post in the channel? Reads the channel's history from when the post could have
+        been sent (one page, oldest first); `judge_history` decides."""
         me = self.bot.user
         if me is None:
             return None
-        wanted = make_post_embed(sought.post)
         channel = self.bot.get_partial_messageable(sought.channel_id)
-        read = 0
         try:
-            async for message in channel.history(limit=LOOKUP_LIMIT, after=sought.since, oldest_first=True):
-                read += 1
-                if message.created_at > sought.until:
-                    return False
-                if message.author.id == me.id and (message.nonce == sought.nonce or _show_same_post(message, wanted)):
-                    return True
+            history = [SeenMessage(message.created_at, message.author.id == me.id,
+                                   None if message.nonce is None else str(message.nonce),
+                                   tuple((embed.title, embed.description) for embed in message.embeds))
+                       async for message in channel.history(limit=LOOKUP_LIMIT, after=sought.since, oldest_first=True)]
         except (discord.HTTPException, TimeoutError, aiohttp.ClientError, OSError) as error:
             log.warning("recap: could not read channel %s's history (%s): an interrupted post stays uncertain",
                         sought.channel_id, type(error).__name__)
             return None
-        return False if read < LOOKUP_LIMIT else None
+        return judge_history(sought, history)
 
     def _now(self) -> datetime:
         return self.scheduler.clock.now() if self.scheduler.clock else datetime.now(UTC)

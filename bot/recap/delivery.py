@@ -31,7 +31,7 @@ import asyncio
 import hashlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -40,6 +40,7 @@ import sqlite_utils
 
 from ..storage import write_lock
 from .clock import Clock
+from .layout import layout_post
 from .pacing import Pacer
 from .posts import DIGEST, REPLAY, Post, read_post, serialise_post
 from .store import (DeliveryRecord, Subscription, advance_subscription, get_delivery, list_deliveries, record_sending,
@@ -96,6 +97,36 @@ class Sought:
 
 # async def look_up(sought) -> True: it is there; False: surely not; None: cannot tell
 LookUp = Callable[[Sought], Awaitable[bool | None]]
+# Messages read, at most, looking for a post a crash interrupted: past them, the channel cannot tell.
+LOOKUP_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SeenMessage:
+    """A message of a channel's history, as the look-up reads it."""
+
+    created_at: datetime
+    by_bot: bool
+    nonce: str | None
+    # each embed's title and description
+    embeds: tuple[tuple[str | None, str | None], ...]
+
+
+def judge_history(sought: Sought, history: Iterable[SeenMessage], limit: int = LOOKUP_LIMIT) -> bool | None:
+    """Is the post in the channel, judged from its history read oldest first from `sought.since`
+    (at most `limit` messages)? A message of the bot with this post's nonce or embed: yes. A
+    message past `sought.until`, or the channel's end, without one: surely not. Otherwise (the
+    limit reached first) the channel cannot tell."""
+    laid = layout_post(sought.post)
+    wanted = (laid.title, laid.description)
+    read = 0
+    for message in history:
+        read += 1
+        if message.created_at > sought.until:
+            return False
+        if message.by_bot and (message.nonce == sought.nonce or wanted in message.embeds):
+            return True
+    return False if read < limit else None
 
 VerdictKind = Literal["sent", "disable", "wait", "retry", "drop"]
 
