@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 import discord
-import sqlite_utils
 from discord import app_commands
 from discord.ext import commands
 
@@ -15,7 +13,7 @@ from .messages import say
 from .settings import Settings
 from .recap.pacing import GLOBAL_RATE
 from .sharding import ShardPlan
-from .storage import wait_for_workers
+from .storage import STATE_ERRORS, TRANSIENT_ERRORS, StateDatabase, close_state, wait_for_workers
 from .supervisor import Supervisor
 from .translator import CatalogueTranslator, pick_locale
 
@@ -25,24 +23,27 @@ EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.re
 # The features that need the bot's state database; without it, `bot.cogs.unavailable` answers for them.
 STATEFUL = frozenset({"bot.cogs.quiz", "bot.cogs.recap"})
 NO_MENTIONS = discord.AllowedMentions.none()
+# Why the state may not open: the database refuses (corrupt, unreachable), or its file does.
+STATE_OPEN_ERRORS: tuple[type[Exception], ...] = (*STATE_ERRORS, OSError)
 
 
-def open_bot_state(settings: Settings) -> sqlite_utils.Database:
-    """The bot's own state database, with every feature's migrations applied."""
+def open_bot_state(settings: Settings) -> StateDatabase:
+    """The bot's own state database (PostgreSQL when SAGABOT_STATE_URL is set, else the SQLite
+    file), with every feature's migrations applied."""
     from .quiz import store as quiz_store
     from .recap import store as recap_store
     from .storage import open_state
 
-    return open_state(settings.state_db, [quiz_store.migrations, recap_store.MIGRATIONS])
+    return open_state(settings.state_location, [quiz_store.migrations, recap_store.MIGRATIONS])
 
 
-def try_bot_state(settings: Settings) -> tuple[sqlite_utils.Database | None, str | None]:
+def try_bot_state(settings: Settings) -> tuple[StateDatabase | None, str | None]:
     """The state database, or why it can't be opened (corrupt, unreadable, read-only, a full
     disk): then the bot still answers questions, and says quizzes and recaps are down."""
     try:
         return open_bot_state(settings), None
-    except (sqlite3.DatabaseError, OSError) as error:
-        problem = f"{settings.state_db}: {error}"
+    except STATE_OPEN_ERRORS as error:
+        problem = f"{settings.state_name}: {error}"
         log.error("the state database can't be opened (%s). Questions are answered; quizzes and recaps are off until it is "
                   "fixed: restore it from a backup, or move it aside (the bot then starts a new, empty one), or let the bot "
                   "write to it and to its folder (permissions, a read-only mount, a full disk).", problem)
@@ -95,7 +96,7 @@ def find_option_problem(interaction: discord.Interaction) -> str | None:
 
 
 class SagaBot(commands.Bot):
-    def __init__(self, settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None,
+    def __init__(self, settings: Settings, index: SagaIndex, state_db: StateDatabase | None,
                  state_problem: str | None = None, shard_plan: ShardPlan | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=make_intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=SagaTree, **options)
@@ -130,10 +131,10 @@ class SagaBot(commands.Bot):
         if not await wait_for_workers():
             log.warning("closing the state database while a query still runs")
         if self.state_db is not None:
-            self.state_db.conn.close()
+            close_state(self.state_db)
 
     @property
-    def state(self) -> sqlite_utils.Database:
+    def state(self) -> StateDatabase:
         """The state database, for the features that are only loaded when it opened."""
         if self.state_db is None:
             raise RuntimeError(f"no state database: {self.state_problem}")
@@ -165,10 +166,10 @@ class SagaBot(commands.Bot):
             log.info("command /%s refused by its check", command)
             return
         cause = getattr(error, "original", error)
-        if isinstance(cause, sqlite3.OperationalError):
+        if isinstance(cause, TRANSIENT_ERRORS):
             # The state database is full, locked or failing: an operator's matter, not a bug.
             # Its writes are transactions, so nothing was half-done; the member may try again.
-            log.error("command /%s: the state database %s failed (%s)", command, self.settings.state_db, cause)
+            log.error("command /%s: the state database %s failed (%s)", command, self.settings.state_name, cause)
             message = say("discord.storage_failed", pick_locale(interaction.locale))
         else:
             log.error("command /%s failed", command, exc_info=error)
@@ -187,7 +188,7 @@ class ShardedSagaBot(SagaBot, commands.AutoShardedBot):
     connections in one process, each identifying as [shard, count]."""
 
 
-def make_bot(settings: Settings, index: SagaIndex, state_db: sqlite_utils.Database | None, state_problem: str | None = None,
+def make_bot(settings: Settings, index: SagaIndex, state_db: StateDatabase | None, state_problem: str | None = None,
              shard_plan: ShardPlan | None = None, rest_budget: float | None = None) -> SagaBot:
     """The bot as the plan says: one connection without one, the plan's shards with one."""
     bot = SagaBot(settings, index, state_db, state_problem) if shard_plan is None else \

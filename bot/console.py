@@ -154,11 +154,11 @@ class ShellSession:
     def _reply_quiz(self, line: str) -> dict[str, Any]:
         from .quiz import store
         from .quiz.console import handle_quiz_line, open_console_quiz
-        from .storage import open_state
+        from .storage import open_sqlite_state
 
         locale = self.locale or parse_line(line).locale or _guess(line)
         if self.quiz is None:
-            self.quiz = open_console_quiz(self.index, open_state(self.settings.console_state_db, [store.migrations]), locale)
+            self.quiz = open_console_quiz(self.index, open_sqlite_state(self.settings.console_state_db, [store.migrations]), locale)
         elif line.lstrip().startswith("/"):
             self.quiz.locale = locale  # `/quiz lancer` after `/quiz start`: French from now on (a bare number says nothing)
         text = handle_quiz_line(self.quiz, line) or ""

@@ -14,8 +14,7 @@ import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
-from .recap.pacing import GLOBAL_BURST
-from .sharding import ShardPlan, compute_rest_budget, parse_shard_plan
+from .sharding import ShardPlan, compute_rest_budget, parse_shard_plan, pick_rest_burst
 
 # The pauses between two attempts to reach Discord at start.
 FIRST_RETRY_SECONDS = 1.0
@@ -62,19 +61,26 @@ def _describe(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {error}" if error is not None and str(error) else type(error).__name__
 
 
-def run_discord(settings: Settings, token: str) -> int:
-    """Serve the slash commands until SIGTERM or SIGINT, then close the gateway cleanly."""
+def protect_secrets(settings: Settings, token: str) -> None:
+    """Redact the token from every log line and traceback, and the state database's password."""
+    from .postgres import find_url_secrets
     from .secrets_filter import protect_logs
 
-    protect_logs(token)
+    protect_logs(token, *find_url_secrets(settings.state_url))
+
+
+def run_discord(settings: Settings, token: str) -> int:
+    """Serve the slash commands until SIGTERM or SIGINT, then close the gateway cleanly."""
+    protect_secrets(settings, token)
     logging.getLogger("discord.client").addFilter(ShortReconnectLines())
     try:
         shard_plan = parse_shard_plan(settings.shard_count, settings.shards)
-        rest_budget = compute_rest_budget(shard_plan, settings.rest_budget, GLOBAL_BURST)
+        rest_burst = pick_rest_burst(shard_plan)
+        rest_budget = compute_rest_budget(shard_plan, settings.rest_budget, rest_burst)
     except ValueError as error:
         log.error("%s", error)
         return 2
-    log.info("recap fan-out paced at %.1f requests per second", rest_budget)
+    log.info("recap fan-out paced at %.1f requests per second (bursts of %g)", rest_budget, rest_burst)
     configure_endpoints()
     try:
         asyncio.run(_serve(settings, token, shard_plan, rest_budget))
@@ -86,9 +92,7 @@ def run_discord(settings: Settings, token: str) -> int:
 
 def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> int:
     """Register the slash commands with Discord: globally, or on one guild (instant, for testing)."""
-    from .secrets_filter import protect_logs
-
-    protect_logs(token)
+    protect_secrets(settings, token)
     configure_endpoints()
     try:
         synced = asyncio.run(_sync(settings, token, guild_id))

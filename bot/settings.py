@@ -27,6 +27,20 @@ class Settings:
     shards: str | None = None
     # SAGABOT_REST_BUDGET as typed: the requests per second of this process's recap fan-out
     rest_budget: str | None = None
+    # SAGABOT_STATE_URL: the bot's state in PostgreSQL (postgresql://…), shared by processes
+    state_url: str | None = None
+
+    @property
+    def state_location(self) -> str | Path:
+        """Where the bot's state is: the PostgreSQL URL when set, else the SQLite file."""
+        return self.state_url or self.state_db
+
+    @property
+    def state_name(self) -> str:
+        """The state database as logs and messages may name it: never with its password."""
+        from .postgres import describe_url
+
+        return describe_url(self.state_url) if self.state_url else str(self.state_db)
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -44,4 +58,5 @@ class Settings:
             shard_count=os.environ.get("SAGABOT_SHARD_COUNT"),
             shards=os.environ.get("SAGABOT_SHARDS"),
             rest_budget=os.environ.get("SAGABOT_REST_BUDGET"),
+            state_url=os.environ.get("SAGABOT_STATE_URL") or None,
         )

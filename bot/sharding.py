@@ -15,8 +15,14 @@ from dataclasses import dataclass
 MAX_SHARDS = 4096
 # Discord allows 50 requests per second per bot, whatever the number of processes. Each
 # process's pacer lets a burst through on top of its rate, so the processes' rates and bursts
-# together stay at 48 or under: one process paces at 45/s with a burst of 3, as always.
-BOT_REST_LIMIT = 48.0
+# together stay at 49 or under (one to spare for the jitter of the network): one process paces
+# at 45/s with a burst of 3, as always (issue #6); a process sharing the limit keeps nearly to
+# its pace, a burst of 1.25: each burst costs rate, in every process, but a burst of exactly 1
+# would lose the time each timer fires late (two processes: 23.25/s each).
+BOT_REST_LIMIT = 49.0
+ALONE_RATE = 45.0
+ALONE_BURST = 3.0
+SHARED_BURST = 1.25
 # A process always gets some pace, even as one of very many.
 MIN_REST_BUDGET = 0.5
 
@@ -68,12 +74,18 @@ def _read_ids(text: str, count: int) -> tuple[int, ...]:
     return tuple(sorted(ids))
 
 
+def pick_rest_burst(plan: ShardPlan | None) -> float:
+    """The burst of this process's pacer: a process alone may burst; one sharing the bot's
+    limit with others keeps to its pace."""
+    return ALONE_BURST if plan is None or len(plan.ids) == plan.count else SHARED_BURST
+
+
 def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None, burst: float) -> float:
     """Requests per second this process's recap fan-out may send: SAGABOT_REST_BUDGET when set,
     else its shards' share of the bot's limit, less its own burst: whatever the split of the
     shards, the processes' rates and bursts add up to BOT_REST_LIMIT at most, as long as each
-    runs a twelfth of the shards or more (a smaller share is its burst alone: put a REST proxy
-    in front, or set the budgets)."""
+    runs a twenty-eighth of the shards or more (a smaller share is its burst alone: put a REST
+    proxy in front, or set the budgets)."""
     text = (budget_text or "").strip()
     if text:
         try:
@@ -84,4 +96,6 @@ def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None, burst: 
             raise ValueError(f"SAGABOT_REST_BUDGET wants requests per second, above 0 and at most 50; got {text!r}")
         return budget
     share = 1.0 if plan is None else len(plan.ids) / plan.count
+    if share == 1.0:
+        return ALONE_RATE
     return max(MIN_REST_BUDGET, share * BOT_REST_LIMIT - burst)

@@ -2,10 +2,13 @@
 
 - The saga database is read-only, rebuilt from data/ (see `bot.curation.build`).
 - The state database holds what the bot itself writes (quiz scores, recap subscriptions):
-  WAL mode, schema changes through `sqlite_utils.Migrations`, one set per feature.
+  SQLite in WAL mode by default, or PostgreSQL when `SAGABOT_STATE_URL` names one, so that
+  several processes share it (`bot.postgres`). Each feature declares its schema changes once
+  per dialect (`Schema`), under the same names.
 
-Query functions are plain sync functions taking a `sqlite_utils.Database`; async code calls
-them through `run_sync`, so the event loop never blocks on SQLite (as datasette's `execute_fn`).
+Query functions are plain sync functions taking a `StateDatabase` and writing SQL both
+dialects read; async code calls them through `run_sync`, so the event loop never blocks on
+the database (as datasette's `execute_fn`).
 """
 from __future__ import annotations
 
@@ -15,11 +18,16 @@ import sqlite3
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
+import psycopg
 import sqlite_utils
+
+from .postgres import PostgresDatabase, PostgresMigrations
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -28,6 +36,66 @@ log = logging.getLogger("sagabot.storage")
 # A write that fails on a passing condition (a lock held by a backup, a moment's full disk) is
 # tried again after these pauses: short, because a member is waiting for the answer.
 WRITE_RETRY_DELAYS = (0.05, 0.2, 0.5)
+
+# What a failed state write may raise, in either dialect; those that may pass by themselves
+# (a lock, a full disk, a lost connection) are tried again.
+STATE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, psycopg.OperationalError)
+
+
+class Rows(Protocol):
+    """A cursor after `execute`, as sqlite3 and psycopg both give it."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def description(self) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class StateDatabase(Protocol):
+    """What the stores use of a database: SQL with `?` placeholders, and transactions."""
+
+    def execute(self, sql: str, parameters: Any = None, /) -> Rows: ...
+
+    def atomic(self) -> AbstractContextManager[Any]: ...
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A feature's schema changes, written once for each dialect under the same names."""
+
+    sqlite: sqlite_utils.Migrations
+    postgres: PostgresMigrations
+
+    def apply(self, db: sqlite_utils.Database | PostgresDatabase) -> None:
+        if isinstance(db, PostgresDatabase):
+            self.postgres.apply(db)
+        else:
+            self.sqlite.apply(db)
+
+    def list_applied(self, db: sqlite_utils.Database | PostgresDatabase) -> list[str]:
+        """The names of this feature's migrations the database has had, in order."""
+        if isinstance(db, PostgresDatabase):
+            return self.postgres.list_applied(db)
+        return [migration.name for migration in self.sqlite.applied(db)]
+
+
+def fetch_dicts(rows: Rows) -> list[dict[str, Any]]:
+    """Every row of a cursor, as a dict by column name."""
+    names = [column[0] for column in rows.description]
+    return [dict(zip(names, row)) for row in rows.fetchall()]
+
+
+def is_state_url(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
 
 # One connection is shared by the event loop's worker threads; SQLite serialises access to it,
 # and this lock keeps a multi-statement write from interleaving with another thread's.
@@ -40,11 +108,22 @@ def open_saga(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(connection)
 
 
-def open_state(path: Path | str, migration_sets: Iterable[sqlite_utils.Migrations]) -> sqlite_utils.Database:
-    """The bot's own state database, migrated to the newest schema of every feature.
+def open_state(path: Path | str, migration_sets: Iterable[Schema | sqlite_utils.Migrations]
+               ) -> sqlite_utils.Database | PostgresDatabase:
+    """The bot's own state database, migrated to the newest schema of every feature: PostgreSQL
+    when `path` is a postgresql:// URL, else an SQLite file (":memory:" for tests)."""
+    if is_state_url(path):
+        db = PostgresDatabase(str(path))
+        for migrations in migration_sets:
+            if not isinstance(migrations, Schema):
+                raise TypeError("a PostgreSQL state database takes each feature's Schema, not SQLite migrations alone")
+            migrations.apply(db)
+        return db
+    return open_sqlite_state(path, migration_sets)
 
-    `path` may be ":memory:" for tests.
-    """
+
+def open_sqlite_state(path: Path | str, migration_sets: Iterable[Schema | sqlite_utils.Migrations]) -> sqlite_utils.Database:
+    """The state database as an SQLite file (":memory:" for tests)."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
@@ -58,6 +137,14 @@ def open_state(path: Path | str, migration_sets: Iterable[sqlite_utils.Migration
     return db
 
 
+def close_state(db: StateDatabase) -> None:
+    """Close the state database's connection, whichever its dialect."""
+    if isinstance(db, PostgresDatabase):
+        db.close()
+    elif isinstance(db, sqlite_utils.Database):
+        db.conn.close()
+
+
 def retry_write(write: Callable[[], T], delays: Sequence[float] = WRITE_RETRY_DELAYS,
                 sleep: Callable[[float], None] = time.sleep) -> T:
     """Run `write`, trying again after each of `delays` when SQLite fails for a reason that may
@@ -65,7 +152,7 @@ def retry_write(write: Callable[[], T], delays: Sequence[float] = WRITE_RETRY_DE
     for delay in delays:
         try:
             return write()
-        except sqlite3.OperationalError as error:
+        except TRANSIENT_ERRORS as error:
             log.warning("a state write failed (%s); trying again in %.2f s", error, delay)
             sleep(delay)
     return write()

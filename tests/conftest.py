@@ -3,9 +3,12 @@ and a tiny valid data set that tests break one way at a time."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import shutil
+import tempfile
+import warnings
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,48 @@ def saga_db(saga_db_path: Path) -> sqlite_utils.Database:
 @pytest.fixture
 def memory_db() -> sqlite_utils.Database:
     return sqlite_utils.Database(memory=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL 16 server for the whole run, from the pgserver wheel the tests install:
+    started in a temporary folder, reached over its Unix socket, stopped at the end. Its URL."""
+    # Unix sockets take paths of about 100 bytes at most: a short folder of its own.
+    folder = Path(tempfile.mkdtemp(prefix="sagapg-"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in CI, nothing to do with the server
+        import pgserver
+
+        server = pgserver.get_server(folder, cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """An empty database of its own on the test server, for one test; its URL."""
+    import psycopg
+
+    name = f"test_{_DATABASE_NUMBERS.__next__()}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"create database {name}")
+    yield postgres_server.replace("/postgres?", f"/{name}?", 1)
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"drop database {name} with (force)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a state database goes, once in each dialect: an SQLite file, then a PostgreSQL
+    database (those tests are named [postgres], so that `pytest -k postgres` selects them)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return tmp_path / "state" / "bot.db"
 
 
 TINY_ARTICLE = "Le conseil d’administration a renvoyé Sam Altman le vendredi 17 novembre.\nSatya Nadella a recruté Altman lundi.\n"

@@ -32,6 +32,9 @@ APPLICATION_ID = 900000000000000001
 BOT_USER_ID = 900000000000000002
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
+# A second guild, on the other shard of two (GUILD_ID is on shard 1 of 2, this one on shard 0).
+OTHER_GUILD_ID = GUILD_ID + (1 << 22)
+OTHER_CHANNEL_ID = CHANNEL_ID + 1
 MEMBER_IDS = (900000000000001001, 900000000000001002, 900000000000001003)
 ALL_PERMISSIONS = str((1 << 50) - 1)
 
@@ -84,6 +87,11 @@ class DiscordStandIn:
         self.identify: dict[str, Any] | None = None
         self.identifies: list[dict[str, Any]] = []  # every IDENTIFY, in order (one per shard)
         self.sockets: list[web.WebSocketResponse] = []
+        # The shard each connection identified as ([id, count]; None unsharded): a guild's
+        # dispatches go to its shard's connection only, as Discord routes them.
+        self.socket_shards: dict[int, list[int] | None] = {}
+        # The guilds the bot is in, each with its one text channel.
+        self.guilds: dict[int, int] = {GUILD_ID: CHANNEL_ID}
         self.closed_codes: list[int | None] = []
         self.guild_locale = guild_locale
         self.channel_permissions = ALL_PERMISSIONS
@@ -95,6 +103,8 @@ class DiscordStandIn:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.rejected_429 = 0
+        self._interaction_channels: dict[str, str] = {}  # interaction token → its channel
+        self.nonce_repeats = 0  # posts sent again with a nonce already seen, answered with the first
         self.refuse_token = False
         # The message each interaction's response created, by interaction token: its @original.
         self.originals: dict[str, dict[str, Any]] = {}
@@ -163,9 +173,14 @@ class DiscordStandIn:
         self._limits.append(RouteLimit(re.compile(path_pattern), per_second))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway dispatch (op 0) to every connected client."""
+        """Send a gateway dispatch (op 0) to the connection of the guild's shard (to every
+        connection for an event outside a guild)."""
         payload = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
+        guild_id = data.get("guild_id")
         for socket in list(self.sockets):
+            shard = self.socket_shards.get(id(socket))
+            if guild_id is not None and shard is not None and (int(guild_id) >> 22) % shard[1] != shard[0]:
+                continue
             if not socket.closed:
                 await socket.send_str(json.dumps(payload))
 
@@ -194,8 +209,10 @@ class DiscordStandIn:
     def make_interaction(self, name: str, options: list[dict[str, Any]] | None = None, *, locale: str = "en-US",
                          kind: int = 2, in_guild: bool = True, user_index: int = 0, component: dict[str, Any] | None = None,
                          message: dict[str, Any] | None = None, permissions: str = ALL_PERMISSIONS,
-                         subcommand_group: str | None = None) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload: a slash command (2), autocomplete (4) or a component click (3)."""
+                         subcommand_group: str | None = None, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload: a slash command (2), autocomplete (4) or a component click (3),
+        in `guild_id`'s channel."""
+        channel_id = self.guilds[guild_id]
         user = user_payload(MEMBER_IDS[user_index], f"member{user_index + 1}")
         data: dict[str, Any]
         if kind == 3:
@@ -207,13 +224,13 @@ class DiscordStandIn:
         payload: dict[str, Any] = {
             "id": make_snowflake(), "application_id": str(APPLICATION_ID), "type": kind, "data": data,
             "token": f"token-{make_snowflake()}", "version": 1, "locale": locale, "app_permissions": ALL_PERMISSIONS,
-            "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)} if in_guild else {"1": user["id"]},
+            "entitlements": [], "authorizing_integration_owners": {"0": str(guild_id)} if in_guild else {"1": user["id"]},
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if in_guild:
-            payload.update(guild_id=str(GUILD_ID), guild_locale=self.guild_locale, context=0,
-                           channel={"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "saga"},
-                           channel_id=str(CHANNEL_ID),
+            payload.update(guild_id=str(guild_id), guild_locale=self.guild_locale, context=0,
+                           channel={"id": str(channel_id), "type": 0, "guild_id": str(guild_id), "name": "saga"},
+                           channel_id=str(channel_id),
                            member={"user": user, "roles": [], "joined_at": "2023-11-17T00:00:00+00:00", "deaf": False,
                                    "mute": False, "flags": 0, "permissions": permissions})
         else:
@@ -225,6 +242,8 @@ class DiscordStandIn:
     async def send_interaction(self, payload: dict[str, Any]) -> int:
         """Dispatch INTERACTION_CREATE; returns the index of the next recorded request."""
         start = len(self.requests)
+        if payload.get("channel_id"):
+            self._interaction_channels[payload["token"]] = payload["channel_id"]
         await self.dispatch("INTERACTION_CREATE", payload)
         return start
 
@@ -265,42 +284,44 @@ class DiscordStandIn:
             elif payload.get("op") == 2:
                 self.identify = payload["d"]
                 self.identifies.append(payload["d"])
+                self.socket_shards[id(socket)] = payload["d"].get("shard")
                 await self._send_ready(socket, payload["d"].get("shard"))
             elif payload.get("op") == 6:  # RESUME: the session goes on where it was
                 self.resumes += 1
                 await socket.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}}))
         self.closed_codes.append(close_code)
         self.sockets.remove(socket)
+        self.socket_shards.pop(id(socket), None)
         return socket
 
     async def _send_ready(self, socket: web.WebSocketResponse, shard: list[int] | None = None) -> None:
         # A sharded connection gets the guilds of its shard only, as Discord sends them.
-        ours = shard is None or (GUILD_ID >> 22) % shard[1] == shard[0]
+        ours = [guild for guild in self.guilds if shard is None or (guild >> 22) % shard[1] == shard[0]]
         ready = {
             "v": 10, "user": user_payload(BOT_USER_ID, "sagabot", bot=True),
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if ours else [],
+            "guilds": [{"id": str(guild), "unavailable": True} for guild in ours],
             "session_id": "standin-session", "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APPLICATION_ID), "flags": 0},
         }
         if shard is not None:
             ready["shard"] = shard
         await socket.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready}))
-        if ours:
-            await socket.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._sequence), "d": self._guild()}))
+        for guild in ours:
+            await socket.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._sequence), "d": self._guild(guild)}))
         self._ready.set()
 
-    def _guild(self) -> dict[str, Any]:
-        everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": self.channel_permissions, "position": 0,
+    def _guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        everyone = {"id": str(guild_id), "name": "@everyone", "permissions": self.channel_permissions, "position": 0,
                     "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
         bot_member = {"user": user_payload(BOT_USER_ID, "sagabot", bot=True), "roles": [], "joined_at": "2023-11-17T00:00:00+00:00",
                       "deaf": False, "mute": False, "flags": 0}
         return {
-            "id": str(GUILD_ID), "name": "Saga fans", "unavailable": False, "owner_id": str(MEMBER_IDS[0]),
+            "id": str(guild_id), "name": "Saga fans", "unavailable": False, "owner_id": str(MEMBER_IDS[0]),
             "preferred_locale": self.guild_locale, "member_count": 4, "large": False, "features": [], "emojis": [],
             "stickers": [], "roles": [everyone], "members": [bot_member], "voice_states": [], "presences": [],
             "threads": [], "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
-            "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "saga", "position": 0, "permission_overwrites": [],
-                          "guild_id": str(GUILD_ID)}],
+            "channels": [{"id": str(self.guilds[guild_id]), "type": 0, "name": "saga", "position": 0,
+                          "permission_overwrites": [], "guild_id": str(guild_id)}],
         }
 
     # --- REST ------------------------------------------------------------------------------
@@ -382,7 +403,8 @@ class DiscordStandIn:
             return 200, []
         if re.fullmatch(r"/interactions/\d+/[^/]+/callback", path):
             interaction_id, token = path.split("/")[2:4]
-            message = self._message(body.get("data") if isinstance(body, dict) else None, recorded)
+            message = self._message(body.get("data") if isinstance(body, dict) else None, recorded,
+                                    channel_id=self._interaction_channels.get(token))
             self.originals[token] = message
             return 200, {"interaction": {"id": interaction_id, "type": 2, "activity_instance_id": None,
                                          "response_message_id": message["id"], "response_message_loading": False,
@@ -396,11 +418,17 @@ class DiscordStandIn:
                 if method == "PATCH" and isinstance(body, dict):
                     self.originals[token].update({key: value for key, value in body.items() if key in ("content", "embeds", "components")})
                 return 200, self.originals[token]
-            return 200, self._message(body, recorded)
+            return 200, self._message(body, recorded, channel_id=self._interaction_channels.get(token))
         if re.fullmatch(r"/channels/\d+/messages", path):
             channel_id = path.split("/")[2]
             if method == "GET":
                 return 200, self._page_history(channel_id, recorded.query)
+            if isinstance(body, dict) and body.get("enforce_nonce") and body.get("nonce"):
+                # As Discord: the same nonce again within minutes returns the first message.
+                for earlier in self.channel_messages.get(channel_id, []):
+                    if earlier["nonce"] == body["nonce"]:
+                        self.nonce_repeats += 1
+                        return 200, earlier
             message = self._message(body, recorded, channel_id=channel_id)
             message["id"] = self._make_message_id()
             message["timestamp"] = self.clock().isoformat()
@@ -409,7 +437,9 @@ class DiscordStandIn:
         if re.fullmatch(r"/channels/\d+/messages/\d+", path):
             return 200, self._message(body, recorded, channel_id=path.split("/")[2])
         if re.fullmatch(r"/channels/\d+", path):
-            return 200, {"id": path.split("/")[2], "type": 0, "guild_id": str(GUILD_ID), "name": "saga", "position": 0,
+            channel_id = int(path.split("/")[2])
+            guild_id = next((guild for guild, channel in self.guilds.items() if channel == channel_id), GUILD_ID)
+            return 200, {"id": str(channel_id), "type": 0, "guild_id": str(guild_id), "name": "saga", "position": 0,
                          "permission_overwrites": []}
         if path == "/gateway":
             return 200, {"url": self.gateway_url}

@@ -18,7 +18,8 @@ DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
 
 
 def test_compose_has_one_bot_service_with_token_volume_restart_and_health() -> None:
-    assert list(COMPOSE["services"]) == ["bot"]
+    singles = [name for name, service in COMPOSE["services"].items() if "single" in service.get("profiles", [])]
+    assert singles == ["bot"]
     bot = COMPOSE["services"]["bot"]
     assert bot["env_file"] == ".env"
     volume, mount = bot["volumes"][0].split(":")
@@ -27,6 +28,37 @@ def test_compose_has_one_bot_service_with_token_volume_restart_and_health() -> N
     assert bot["restart"] in ("always", "unless-stopped")
     assert bot["healthcheck"]["test"][-3:] == ["-m", "bot", "health"]
     assert "DISCORD_TOKEN" not in str(bot.get("environment"))
+
+
+def test_every_service_belongs_to_one_profile_and_env_example_picks_single() -> None:
+    # A service without a profile would start beside the cluster's processes: a second bot.
+    assert all(len(service.get("profiles", [])) == 1 for service in COMPOSE["services"].values())
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    assert "\nCOMPOSE_PROFILES=single\n" in example
+
+
+def test_the_cluster_profile_runs_postgres_and_processes_covering_every_shard_once() -> None:
+    from bot.postgres import describe_url
+    from bot.sharding import parse_shard_plan
+
+    cluster = {name: service for name, service in COMPOSE["services"].items() if service.get("profiles") == ["cluster"]}
+    postgres = cluster.pop("postgres")
+    volume, _ = postgres["volumes"][0].split(":")
+    assert volume in COMPOSE["volumes"] and "pg_isready" in postgres["healthcheck"]["test"]
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${")  # from .env, never written here
+    assert len(cluster) >= 2
+    plans = []
+    for service in cluster.values():
+        environment = service["environment"]
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert service["restart"] == "unless-stopped" and service["healthcheck"]["test"][-3:] == ["-m", "bot", "health"]
+        assert describe_url(environment["SAGABOT_STATE_URL"]) == "postgresql://sagabot@postgres/sagabot"
+        assert "${POSTGRES_PASSWORD}" in environment["SAGABOT_STATE_URL"]
+        plans.append(parse_shard_plan(environment["SAGABOT_SHARD_COUNT"], environment["SAGABOT_SHARDS"]))
+    counts = {plan.count for plan in plans if plan is not None}
+    assert len(counts) == 1
+    shards = sorted(shard for plan in plans if plan is not None for shard in plan.ids)
+    assert shards == list(range(counts.pop()))  # every shard, each in one process
 
 
 def test_dockerfile_runs_the_bot_with_a_health_check() -> None:

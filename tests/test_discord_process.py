@@ -165,7 +165,7 @@ async def test_discord_lost_mid_run_is_one_line_and_the_bot_comes_back(standin: 
     assert "Traceback" not in log and TOKEN not in log
 
 
-@pytest.mark.parametrize(("shards", "identified", "pace"), [("1", [[1, 2]], "21.0"), ("0-1", [[0, 2], [1, 2]], "45.0")])
+@pytest.mark.parametrize(("shards", "identified", "pace"), [("1", [[1, 2]], "23.2"), ("0-1", [[0, 2], [1, 2]], "45.0")])
 async def test_a_sharded_process_identifies_exactly_its_shards(standin: DiscordStandIn, saga_db_path: Path, tmp_path: Path,
                                                                shards: str, identified: list[list[int]], pace: str) -> None:
     env = environment(standin, saga_db_path, tmp_path)

@@ -10,15 +10,15 @@ from typing import Any
 
 import sqlite3
 
+import psycopg
 import pytest
-import sqlite_utils
 
 from bot.answering.index import SagaIndex, load_index
 from bot.quiz import store
 from bot.quiz.service import QuizService
 from bot.quiz.session import (Answer, ClickStatus, EndReason, Member, QuestionOpened, QuestionRevealed, QuizEnded,
                               Rules, score_answer)
-from bot.storage import open_state
+from bot.storage import StateDatabase, close_state, fetch_dicts, open_state
 
 # No early reveal: every question here lasts its 20 seconds, which keeps the arithmetic plain.
 RULES = Rules(question_seconds=20.0, reveal_seconds=5.0, early_reveal=False)
@@ -42,13 +42,18 @@ def state_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(state_path: Path) -> Iterator[sqlite_utils.Database]:
-    database = open_state(state_path, [store.migrations])
+def db(state_location: str | Path) -> Iterator[StateDatabase]:
+    """A state database in each dialect (SQLite, then PostgreSQL)."""
+    database = open_state(state_location, [store.migrations])
     yield database
-    database.conn.close()
+    close_state(database)
 
 
-def make_service(index: SagaIndex, db: sqlite_utils.Database, resume_window: float = 600.0) -> QuizService:
+def read_rows(db: StateDatabase, sql: str, parameters: list[Any] | None = None) -> list[dict[str, Any]]:
+    return fetch_dicts(db.execute(sql, parameters or []))
+
+
+def make_service(index: SagaIndex, db: StateDatabase, resume_window: float = 600.0) -> QuizService:
     return QuizService(index, db, RULES, resume_window=resume_window, make_seed=lambda: 42)
 
 
@@ -81,17 +86,17 @@ def play_quiz(service: QuizService, guild: str, channel: str, start: float, roun
 
 # --- restarts
 
-def test_a_restart_mid_quiz_resumes_it_with_every_point_kept(index: SagaIndex, state_path: Path) -> None:
-    first_db = open_state(state_path, [store.migrations])
+def test_a_restart_mid_quiz_resumes_it_with_every_point_kept(index: SagaIndex, state_location: str | Path) -> None:
+    first_db = open_state(state_location, [store.migrations])
     service = make_service(index, first_db)
     started = service.start_quiz(GUILD, CHANNEL, ALICE, "fr", NOW, count=5)
     quiz_id = started.quiz_id
     play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: False})
     service.record_click(quiz_id, 1, BOB, service.find_running(CHANNEL).questions[1].right, NOW + 27)  # open question
     before = {m: (p.points, p.streak) for m, p in service.find_running(CHANNEL).players.items()}
-    first_db.conn.close()  # the bot stops here
+    close_state(first_db)  # the bot stops here
 
-    again_db = open_state(state_path, [store.migrations])
+    again_db = open_state(state_location, [store.migrations])
     revived = make_service(index, again_db)
     (opened,) = revived.resume_quizzes(NOW + 60)
     assert isinstance(opened, QuestionOpened) and opened.resumed and opened.number == 1 and opened.quiz_id == quiz_id
@@ -106,24 +111,25 @@ def test_a_restart_mid_quiz_resumes_it_with_every_point_kept(index: SagaIndex, s
     assert {r.name for r in revealed.results if r.correct} == {"Alice", "Bob"}
     board = revived.read_leaderboard(GUILD, "all", NOW + 80)
     assert {row.name: row.points for row in board} == {"Alice": FAST + FASTER, "Bob": FAST}
-    again_db.conn.close()
+    close_state(again_db)
 
 
-def started_questions(db: sqlite_utils.Database, quiz_id: int) -> list:
+def started_questions(db: StateDatabase, quiz_id: int) -> list:
     from bot.quiz.questions import Question
 
-    return [Question.from_json(row["body"]) for row in db["quiz_questions"].rows_where("quiz_id = ?", [quiz_id], order_by="number")]
+    return [Question.from_json(row["body"]) for row in
+            read_rows(db, "select body from quiz_questions where quiz_id = ? order by number", [quiz_id])]
 
 
-def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: SagaIndex, state_path: Path) -> None:
-    first_db = open_state(state_path, [store.migrations])
+def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: SagaIndex, state_location: str | Path) -> None:
+    first_db = open_state(state_location, [store.migrations])
     service = make_service(index, first_db)
     quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
     play_question(service, quiz_id, 0, NOW, {ALICE: True, BOB: True})
     service.record_click(quiz_id, 1, BOB, service.find_running(CHANNEL).questions[1].right, NOW + 26)
-    first_db.conn.close()
+    close_state(first_db)
 
-    again_db = open_state(state_path, [store.migrations])
+    again_db = open_state(state_location, [store.migrations])
     revived = make_service(index, again_db, resume_window=600)
     steps = revived.resume_quizzes(NOW + 3600)
     assert [type(step) for step in steps] == [QuestionRevealed, QuizEnded]
@@ -132,47 +138,63 @@ def test_a_restart_long_after_closes_the_quiz_with_the_standings_so_far(index: S
     assert [(s.name, s.points) for s in ended.standings] == [("Bob", FAST + FASTER), ("Alice", FAST)]
     assert revived.find_running(CHANNEL) is None
     assert revived.record_click(quiz_id, 1, ALICE, 0, NOW + 3601).result.status is ClickStatus.ENDED
-    row = again_db["quizzes"].get(quiz_id)
+    (row,) = read_rows(again_db, "select * from quizzes where id = ?", [quiz_id])
     assert (row["status"], row["end_reason"]) == ("ended", "restart")
     assert make_service(index, again_db).resume_quizzes(NOW + 3700) == []  # nothing left running
-    again_db.conn.close()
+    close_state(again_db)
 
 
-def test_a_restart_during_a_reveal_opens_the_next_question(index: SagaIndex, state_path: Path) -> None:
-    first_db = open_state(state_path, [store.migrations])
+def test_a_restart_during_a_reveal_opens_the_next_question(index: SagaIndex, state_location: str | Path) -> None:
+    first_db = open_state(state_location, [store.migrations])
     service = make_service(index, first_db)
     quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
     service.record_click(quiz_id, 0, ALICE, 0, NOW + 1)
     service.advance(CHANNEL, NOW + 20)  # revealed; the bot stops during the pause
-    first_db.conn.close()
-    again_db = open_state(state_path, [store.migrations])
+    close_state(first_db)
+    again_db = open_state(state_location, [store.migrations])
     (opened,) = make_service(index, again_db).resume_quizzes(NOW + 30)
     assert opened.number == 1 and opened.resumed
-    again_db.conn.close()
+    close_state(again_db)
 
 
-def test_the_same_answer_cannot_be_stored_twice(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_the_same_answer_cannot_be_stored_twice(db: StateDatabase, index: SagaIndex) -> None:
     quiz_id = make_service(index, db).start_quiz(GUILD, CHANNEL, ALICE, "en", NOW).quiz_id
     answer = Answer(0, BOB.id, "Bob", 1, False, 0, NOW + 1, 1.0)
     assert store.insert_answer(db, quiz_id, answer)
     assert not store.insert_answer(db, quiz_id, answer)
-    assert db["quiz_answers"].count == 1
+    assert db.execute("select count(*) from quiz_answers").fetchone()[0] == 1
 
 
-def test_the_quiz_migrations_are_recorded_once(state_path: Path) -> None:
+def test_the_quiz_migrations_are_recorded_once(state_location: str | Path) -> None:
     for _ in range(2):
-        database = open_state(state_path, [store.migrations])
-        database.conn.close()
-    database = open_state(state_path, [store.migrations])
-    applied = [m.name for m in store.migrations.applied(database)]
-    assert applied == ["create_quiz_tables", "forbid_places_discord_cannot_own"]
-    assert {"quizzes", "quiz_questions", "quiz_answers"} <= set(database.table_names())
-    database.conn.close()
+        database = open_state(state_location, [store.migrations])
+        close_state(database)
+    database = open_state(state_location, [store.migrations])
+    applied = store.migrations.list_applied(database)
+    assert applied == ["create_quiz_tables", "forbid_places_discord_cannot_own", "allow_one_running_quiz_per_channel"]
+    assert database.execute("select count(*) from quizzes").fetchone()[0] == 0
+    close_state(database)
 
 
 # --- one quiz per channel, avoided repeats
 
-def test_one_quiz_per_channel_but_several_channels_at_once(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_two_processes_sharing_the_database_cannot_both_start_a_quiz_in_a_channel(state_location: str | Path,
+                                                                                  index: SagaIndex) -> None:
+    first_db, second_db = open_state(state_location, [store.migrations]), open_state(state_location, [store.migrations])
+    first, second = make_service(index, first_db), make_service(index, second_db)
+    assert first.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW).status == "started"
+    # The second process has no session in memory for that channel: the database refuses.
+    assert second.start_quiz(GUILD, CHANNEL, BOB, "en", NOW + 1).status == "busy"
+    assert second.start_quiz(GUILD, "201", BOB, "en", NOW + 1).status == "started"
+    first.stop_quiz(CHANNEL, ALICE.id, False, NOW + 2)
+    assert second.start_quiz(GUILD, CHANNEL, BOB, "en", NOW + 3).status == "started"
+    assert [row["status"] for row in read_rows(first_db, "select status from quizzes where channel_id = ? order by id",
+                                               [CHANNEL])] == ["ended", "running"]
+    close_state(first_db)
+    close_state(second_db)
+
+
+def test_one_quiz_per_channel_but_several_channels_at_once(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     assert service.start_quiz(GUILD, "201", ALICE, "en", NOW).status == "started"
     assert service.start_quiz(GUILD, "201", BOB, "en", NOW).status == "busy"
@@ -182,20 +204,20 @@ def test_one_quiz_per_channel_but_several_channels_at_once(db: sqlite_utils.Data
     assert service.start_quiz(GUILD, "204", BOB, "en", NOW, count=21).status == "bad_count"
 
 
-def test_a_servers_recent_questions_are_not_asked_again(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_a_servers_recent_questions_are_not_asked_again(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     first = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=10)
     service.stop_quiz(CHANNEL, ALICE.id, False, NOW + 1)
     second = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW + 2, count=10)  # the same seed (42)
-    keys = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [first.quiz_id])}
-    again = {row["key"] for row in db["quiz_questions"].rows_where("quiz_id = ?", [second.quiz_id])}
+    keys = {row["key"] for row in read_rows(db, "select key from quiz_questions where quiz_id = ?", [first.quiz_id])}
+    again = {row["key"] for row in read_rows(db, "select key from quiz_questions where quiz_id = ?", [second.quiz_id])}
     assert len(keys) == len(again) == 10 and not keys & again
     assert store.read_recent_keys(db, "other-guild") == set()
 
 
 # --- leaderboards
 
-def test_wins_count_only_in_quizzes_with_two_players(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_wins_count_only_in_quizzes_with_two_players(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     solo = play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True}] * 5)
     assert solo.winners == (ALICE.id,) and not solo.counts_for_wins
@@ -207,7 +229,7 @@ def test_wins_count_only_in_quizzes_with_two_players(db: sqlite_utils.Database, 
     assert rows["Alice"].points == 5 * RIGHT and rows["Alice"].accuracy == 0.5
 
 
-def test_a_tie_at_the_top_is_a_win_for_each(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_a_tie_at_the_top_is_a_win_for_each(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     ended = play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True, BOB: True, CAROL: False}] * 5)
     assert set(ended.winners) == {ALICE.id, BOB.id}
@@ -221,7 +243,7 @@ def test_a_tie_at_the_top_is_a_win_for_each(db: sqlite_utils.Database, index: Sa
     ("month", {"Alice": 10 * RIGHT, "Bob": 5 * RIGHT}),   # the quiz of last month is left out
     ("week", {"Alice": 5 * RIGHT}),                       # so are those before Monday
 ])
-def test_the_leaderboard_covers_its_period(db: sqlite_utils.Database, index: SagaIndex, period: str, expected: dict) -> None:
+def test_the_leaderboard_covers_its_period(db: StateDatabase, index: SagaIndex, period: str, expected: dict) -> None:
     service = make_service(index, db)
     play_quiz(service, GUILD, CHANNEL, NOW - 30 * DAY, [{ALICE: True}] * 5)   # April
     play_quiz(service, GUILD, CHANNEL, NOW - 5 * DAY, [{ALICE: True, BOB: True}] * 5)  # Friday 10 May
@@ -239,7 +261,7 @@ def test_periods_start_on_the_first_of_the_month_and_on_monday(period: str, star
     assert store.find_period_start(period, NOW) == start
 
 
-def test_the_best_streak_is_the_longest_run_of_right_answers(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_the_best_streak_is_the_longest_run_of_right_answers(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     rounds = [{ALICE: True, BOB: True}, {ALICE: True, BOB: False}, {ALICE: True}, {ALICE: False, BOB: True},
               {ALICE: True, BOB: True}]
@@ -250,7 +272,7 @@ def test_the_best_streak_is_the_longest_run_of_right_answers(db: sqlite_utils.Da
     assert {s.name: s.points for s in ended.standings} == {row.name: row.points for row in rows.values()}
 
 
-def test_member_stats_add_up_the_members_answers(db: sqlite_utils.Database, index: SagaIndex) -> None:
+def test_member_stats_add_up_the_members_answers(db: StateDatabase, index: SagaIndex) -> None:
     service = make_service(index, db)
     play_quiz(service, GUILD, CHANNEL, NOW, [{ALICE: True, BOB: False}, {ALICE: False, BOB: True}] + [{ALICE: True}] * 3)
     stats = service.read_member_stats(GUILD, ALICE.id)
@@ -267,26 +289,28 @@ def test_member_stats_add_up_the_members_answers(db: sqlite_utils.Database, inde
     ("console", CHANNEL), (GUILD, "console"), ("0", CHANNEL), (GUILD, "-5"), ("0100", CHANNEL), (GUILD, "1.0"),
     (GUILD, " 200"), ("99999999999999999999", CHANNEL), (GUILD, ""),
 ])
-def test_the_schema_takes_no_quiz_outside_a_discord_channel(index: SagaIndex, db: sqlite_utils.Database, guild: str,
+def test_the_schema_takes_no_quiz_outside_a_discord_channel(index: SagaIndex, db: StateDatabase, guild: str,
                                                             channel: str) -> None:
     service = make_service(index, db)
-    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.IntegrityError), match=r"must be Discord ids|discord_place"):
         service.start_quiz(guild, channel, ALICE, "en", NOW)
-    with pytest.raises(sqlite3.IntegrityError, match="must be Discord ids"):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.IntegrityError), match=r"must be Discord ids|discord_place"):
         quiz_id = make_service(index, db).start_quiz(GUILD, CHANNEL, ALICE, "en", NOW).quiz_id
         db.execute("update quizzes set guild_id = ?, channel_id = ? where id = ?", [guild, channel, quiz_id])
-    assert [row["channel_id"] for row in db.table("quizzes").rows] == [CHANNEL]
+    assert [row["channel_id"] for row in read_rows(db, "select * from quizzes order by id")] == [CHANNEL]
 
 
 def test_quizzes_the_console_stored_before_it_had_its_own_database_move_to_its_place(index: SagaIndex, state_path: Path) -> None:
     old = open_state(state_path, [])
-    store.migrations.apply(old, stop_before="forbid_places_discord_cannot_own")
-    old_service = make_service(index, old)
-    old_service.start_quiz("console", "console", ALICE, "en", NOW - DAY)  # left running
-    discord_quiz = old_service.start_quiz(GUILD, CHANNEL, BOB, "en", NOW).quiz_id
-    old.conn.close()
+    store.migrations.sqlite.apply(old, stop_before="forbid_places_discord_cannot_own")
+    # Rows as the store of the time wrote them (today's store needs today's schema).
+    for starter, guild, channel, started in ((ALICE.id, "console", "console", NOW - DAY), (BOB.id, GUILD, CHANNEL, NOW)):
+        old.table("quizzes").insert({"guild_id": guild, "channel_id": channel, "starter_id": starter, "status": "running",
+                                     "number": 0, "phase": "open", "started_at": started})
+    discord_quiz = old.execute("select max(id) from quizzes").fetchone()[0]
+    close_state(old)
     migrated = open_state(state_path, [store.migrations])
-    rows = {row["starter_id"]: row for row in migrated.table("quizzes").rows}
+    rows = {row["starter_id"]: row for row in read_rows(migrated, "select * from quizzes")}
     assert (rows[ALICE.id]["guild_id"], rows[ALICE.id]["channel_id"], rows[ALICE.id]["status"]) == ("1", "1", "ended")
     assert (rows[BOB.id]["id"], rows[BOB.id]["channel_id"], rows[BOB.id]["status"]) == (discord_quiz, CHANNEL, "running")
 
@@ -304,7 +328,7 @@ class FailingWrites:
         return self.function(*args)
 
 
-def test_an_answer_whose_write_fails_for_a_moment_is_retried_and_counts(index: SagaIndex, db: sqlite_utils.Database,
+def test_an_answer_whose_write_fails_for_a_moment_is_retried_and_counts(index: SagaIndex, db: StateDatabase,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     service = make_service(index, db)
     quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
@@ -312,10 +336,10 @@ def test_an_answer_whose_write_fails_for_a_moment_is_retried_and_counts(index: S
     right = service.find_running(CHANNEL).questions[0].right
     outcome = service.record_click(quiz_id, 0, BOB, right, NOW + 2)
     assert outcome.result.status is ClickStatus.ACCEPTED
-    assert [row["member_id"] for row in db.table("quiz_answers").rows] == [BOB.id]
+    assert [row["member_id"] for row in read_rows(db, "select * from quiz_answers")] == [BOB.id]
 
 
-def test_an_answer_that_cannot_be_stored_is_reported_and_not_counted(index: SagaIndex, db: sqlite_utils.Database,
+def test_an_answer_that_cannot_be_stored_is_reported_and_not_counted(index: SagaIndex, db: StateDatabase,
                                                                      monkeypatch: pytest.MonkeyPatch,
                                                                      caplog: pytest.LogCaptureFixture) -> None:
     service = make_service(index, db)
@@ -325,15 +349,15 @@ def test_an_answer_that_cannot_be_stored_is_reported_and_not_counted(index: Saga
     right = service.find_running(CHANNEL).questions[0].right
     assert service.record_click(quiz_id, 0, BOB, right, NOW + 2).result.status is ClickStatus.NOT_SAVED
     assert "could not be stored" in caplog.text
-    assert list(db.table("quiz_answers").rows) == [] and BOB.id not in service.find_running(CHANNEL).players
+    assert list(read_rows(db, "select * from quiz_answers")) == [] and BOB.id not in service.find_running(CHANNEL).players
     # The disk has room again: the member's next click counts, once.
     fault.left = 0
     assert service.record_click(quiz_id, 0, BOB, right, NOW + 3).result.status is ClickStatus.ACCEPTED
     assert service.record_click(quiz_id, 0, BOB, right, NOW + 4).result.status is ClickStatus.ALREADY_ANSWERED
-    assert [row["member_id"] for row in db.table("quiz_answers").rows] == [BOB.id]
+    assert [row["member_id"] for row in read_rows(db, "select * from quiz_answers")] == [BOB.id]
 
 
-def test_a_reveal_the_disk_refuses_comes_again_once_it_can_be_stored(index: SagaIndex, db: sqlite_utils.Database,
+def test_a_reveal_the_disk_refuses_comes_again_once_it_can_be_stored(index: SagaIndex, db: StateDatabase,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     service = make_service(index, db)
     quiz_id = service.start_quiz(GUILD, CHANNEL, ALICE, "en", NOW, count=5).quiz_id
@@ -347,21 +371,21 @@ def test_a_reveal_the_disk_refuses_comes_again_once_it_can_be_stored(index: Saga
     fault.left = 0
     steps = service.advance(CHANNEL, NOW + 22)
     assert [type(step) for step in steps] == [QuestionRevealed]  # the same reveal, not lost
-    assert db.table("quizzes").get(quiz_id)["phase"] == "revealed"
+    assert read_rows(db, "select phase from quizzes where id = ?", [quiz_id])[0]["phase"] == "revealed"
     assert service.find_running(CHANNEL).players[BOB.id].points > 0
 
 
-def test_a_process_resumes_only_the_quizzes_of_its_own_shards(index: SagaIndex, state_path: Path) -> None:
+def test_a_process_resumes_only_the_quizzes_of_its_own_shards(index: SagaIndex, state_location: str | Path) -> None:
     from bot.sharding import ShardPlan
 
-    first = open_state(state_path, [store.migrations])
+    first = open_state(state_location, [store.migrations])
     service = make_service(index, first)
     ours, theirs = str(4 << 22), str(5 << 22)  # shards 0 and 1 of 2
     service.start_quiz(ours, "300", ALICE, "en", NOW)
     service.start_quiz(theirs, "301", BOB, "en", NOW)
-    first.conn.close()
-    again = open_state(state_path, [store.migrations])
+    close_state(first)
+    again = open_state(state_location, [store.migrations])
     shard_zero = QuizService(index, again, RULES, make_seed=lambda: 42, owns_guild=ShardPlan(2, (0,)).owns_guild)
     shard_zero.resume_quizzes(NOW + 5)
     assert shard_zero.find_running("300") is not None and shard_zero.find_running("301") is None
-    assert {row["status"] for row in again.table("quizzes").rows} == {"running"}  # the other one is left to its process
+    assert {row["status"] for row in read_rows(again, "select * from quizzes")} == {"running"}  # the other one is left to its process

@@ -20,7 +20,7 @@ from bot.recap.delivery import SendResult, Sought
 from bot.recap.posts import Post
 from bot.recap.scheduler import RecapScheduler, Report
 from bot.recap.store import MIGRATIONS, get_subscription, list_deliveries, save_subscription
-from bot.storage import open_state
+from bot.storage import close_state, open_state
 
 UTC = UTC
 
@@ -151,14 +151,14 @@ def test_daylight_saving_days_post_once_each(index: SagaIndex) -> None:
     assert scheduler.next_wakeup(clock.now()) == read_utc("2025-10-27T01:30+00:00")  # not the second 02:30
 
 
-def test_after_a_restart_a_missed_post_comes_once_and_the_replay_goes_on(index: SagaIndex, tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_after_a_restart_a_missed_post_comes_once_and_the_replay_goes_on(index: SagaIndex, state_location: str | Path) -> None:
+    path = state_location
     state = open_state(path, [MIGRATIONS])
     subscribe(state, index, 10, "09:00", "Europe/Paris")
     clock = ManualClock(read_utc("2025-03-03T07:00+00:00"))
     discord = FakeDiscord(clock)
     run(RecapScheduler(state, index, clock), discord, read_utc("2025-03-03T12:00+00:00"))  # Monday's post
-    state.conn.close()
+    close_state(state)
     # Down from Monday noon to Friday noon: Tuesday to Friday missed.
     clock.advance_to(read_utc("2025-03-07T11:00+00:00"))
     restarted = open_state(path, [MIGRATIONS])
@@ -183,9 +183,9 @@ def test_after_a_restart_a_missed_post_comes_once_and_the_replay_goes_on(index: 
     ("before", timedelta(hours=1), "forbidden", 0, "uncertain"),
     ("before", timedelta(hours=1), "none", 0, "uncertain"),
 ])
-def test_a_crash_between_send_and_confirm_never_posts_twice(index: SagaIndex, tmp_path: Path, crash: str, downtime: timedelta,
-                                                            history: str, messages: int, status: str) -> None:
-    path = tmp_path / "state.db"
+def test_a_crash_between_send_and_confirm_never_posts_twice(index: SagaIndex, state_location: str | Path, crash: str,
+                                                            downtime: timedelta, history: str, messages: int, status: str) -> None:
+    path = state_location
     state = open_state(path, [MIGRATIONS])
     subscribe(state, index, 10, "09:00", "Europe/Paris")
     clock = ManualClock(read_utc("2025-03-03T07:59+00:00"))
@@ -194,7 +194,7 @@ def test_a_crash_between_send_and_confirm_never_posts_twice(index: SagaIndex, tm
     with pytest.raises(Crash):
         run(RecapScheduler(state, index, clock), discord, read_utc("2025-03-03T12:00+00:00"))
     assert [record.status for record in list_deliveries(state)] == ["sending"]
-    state.conn.close()
+    close_state(state)
     discord.crash = None
     clock.advance(downtime.total_seconds())
     restarted = open_state(path, [MIGRATIONS])
@@ -340,20 +340,24 @@ def test_the_digest_posts_only_when_the_database_grew(index: SagaIndex) -> None:
     assert [message.post.event_ids for message in discord.posts_in(10)] == [(added.id,)]
 
 
-def test_two_processes_on_one_database_post_each_recap_once_each_for_its_own_shard(index: SagaIndex, tmp_path: Path) -> None:
+@pytest.mark.parametrize("overlap", [False, True], ids=["own-shards", "both-claim-all"])
+def test_two_processes_on_one_database_post_each_recap_once_each_for_its_own_shard(index: SagaIndex, state_location: str | Path,
+                                                                                   overlap: bool) -> None:
+    """Each process posts its own shards' recaps; and should two ever both take every guild (a
+    wrong plan), the ledger's key still lets one post each recap."""
     from bot.sharding import ShardPlan, find_shard
 
-    path = tmp_path / "state.db"
+    path = state_location
     setup = open_state(path, [MIGRATIONS])
     # 40 channels in 40 guilds, whose ids fall on both shards of 2.
     guilds = {channel: (1000 + channel) << 22 for channel in range(10, 50)}
     for channel, guild in guilds.items():
         save_subscription(setup, guild_id=guild, channel_id=channel, at=time(9), timezone_name="Europe/Paris", mode="replay",
                           locale="en", now=read_utc("2025-03-03T06:00+00:00"))
-    setup.conn.close()
+    close_state(setup)
     clock = ManualClock(read_utc("2025-03-03T07:59+00:00"))
     discord = FakeDiscord(clock)
-    plans = [ShardPlan(2, (0,)), ShardPlan(2, (1,))]
+    plans = [ShardPlan(1, (0,)), ShardPlan(1, (0,))] if overlap else [ShardPlan(2, (0,)), ShardPlan(2, (1,))]
     states = [open_state(path, [MIGRATIONS]) for _ in plans]
     schedulers = [RecapScheduler(state, index, clock, owns_guild=plan.owns_guild) for state, plan in zip(states, plans)]
     sent_by: dict[int, list[int]] = {0: [], 1: []}
@@ -370,5 +374,8 @@ def test_two_processes_on_one_database_post_each_recap_once_each_for_its_own_sha
 
     asyncio.run(run_both())
     assert sorted(message.channel_id for message in discord.messages) == sorted(guilds)  # every recap, once
-    for shard, channels in sent_by.items():
-        assert channels and all(find_shard(guilds[channel], 2) == shard for channel in channels)  # none by the wrong process
+    statuses = [record.status for record in list_deliveries(states[0])]
+    assert statuses == ["sent"] * len(guilds)
+    if not overlap:
+        for shard, channels in sent_by.items():
+            assert channels and all(find_shard(guilds[channel], 2) == shard for channel in channels)  # none by the wrong process

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.sharding import ShardPlan, compute_rest_budget, find_shard, parse_shard_plan
+from bot.sharding import ShardPlan, compute_rest_budget, find_shard, parse_shard_plan, pick_rest_burst
 
 
 @pytest.mark.parametrize(("count", "shards", "expected"), [
@@ -53,25 +53,25 @@ def test_every_guild_has_exactly_one_owner_among_processes_covering_all_shards(g
 @pytest.mark.parametrize(("plan", "budget", "expected"), [
     (None, None, 45.0),  # one process: as always
     (ShardPlan(2, (0, 1)), None, 45.0),  # both shards in one process
-    (ShardPlan(2, (1,)), None, 21.0),  # one of two processes: rates and bursts of both stay at 48
-    (ShardPlan(8, (0, 1)), None, 9.0),  # a quarter of the shards
-    (ShardPlan(4, (0, 1, 2)), None, 33.0),  # three quarters: its partner, with one shard, gets 9
+    (ShardPlan(2, (1,)), None, 23.25),  # one of two processes: rates and bursts of both stay at 49
+    (ShardPlan(8, (0, 1)), None, 11.0),  # a quarter of the shards
+    (ShardPlan(4, (0, 1, 2)), None, 35.5),  # three quarters: its partner, with one shard, gets 11
     (ShardPlan(2, (1,)), "30", 30.0),  # said outright
     (None, " 12.5 ", 12.5),
 ])
 def test_each_process_paces_at_its_share_of_the_bots_limit(plan: ShardPlan | None, budget: str | None, expected: float) -> None:
-    assert compute_rest_budget(plan, budget, burst=3.0) == expected
+    assert compute_rest_budget(plan, budget, burst=pick_rest_burst(plan)) == expected
 
 
 @given(sizes=st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=16))
 def test_the_processes_together_never_exceed_discords_limit(sizes: list[int]) -> None:
     # Processes running `sizes` shards each, in any uneven split of the bot's shards where each
-    # has a twelfth of them at least (below, its burst alone is its share: see compute_rest_budget).
+    # has a twenty-eighth of them at least (below, its burst alone is its share: see compute_rest_budget).
     count, starts = sum(sizes), [sum(sizes[:i]) for i in range(len(sizes))]
-    assume(all(size * 12 >= count for size in sizes))
+    assume(all(size * 28 >= count for size in sizes))
     plans = [ShardPlan(count, tuple(range(start, start + size))) for start, size in zip(starts, sizes)]
     # every process's rate over a second, plus its burst, against Discord's 50
-    assert sum(compute_rest_budget(plan, None, burst=3.0) + 3.0 for plan in plans) <= 50
+    assert sum(compute_rest_budget(plan, None, pick_rest_burst(plan)) + pick_rest_burst(plan) for plan in plans) <= 49 + 1e-9
 
 
 @pytest.mark.parametrize("budget", ["0", "-3", "51", "fast", "٣٠"])

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import sqlite_utils
 
+from ..storage import StateDatabase
 from ..answering.index import SagaIndex
 from ..answering.normalize import Locale
 from ..commands import DEFAULT_DIFFICULTY, DEFAULT_KIND, QUIZ, find_action, list_option_names
@@ -60,7 +60,7 @@ class ConsoleQuiz:
         return self.clock() + self.skipped
 
 
-def open_console_quiz(index: SagaIndex, db: sqlite_utils.Database, locale: Locale = "en", clock: Callable[[], float] = time.time,
+def open_console_quiz(index: SagaIndex, db: StateDatabase, locale: Locale = "en", clock: Callable[[], float] = time.time,
                       rules: Rules = CONSOLE_RULES, make_seed: Callable[[], int] = draw_seed) -> ConsoleQuiz:
     """A console quiz over the state database `db` (see bot.storage.open_state and store.migrations);
     a quiz left running by an earlier console session goes on, or is closed."""

@@ -10,16 +10,13 @@ from __future__ import annotations
 import copy
 import logging
 import random
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-import sqlite_utils
-
 from ..answering.index import SagaIndex
-from ..storage import retry_write
+from ..storage import STATE_ERRORS, StateDatabase, retry_write
 from . import store
 from .generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS, generate_quiz
 from .questions import Difficulty, KindChoice
@@ -62,7 +59,7 @@ def draw_seed() -> int:
 
 
 class QuizService:
-    def __init__(self, index: SagaIndex, db: sqlite_utils.Database, rules: Rules | None = None,
+    def __init__(self, index: SagaIndex, db: StateDatabase, rules: Rules | None = None,
                  resume_window: float = RESUME_WINDOW, make_seed: Callable[[], int] = draw_seed,
                  owns_guild: Callable[[int], bool] = lambda guild_id: True) -> None:
         self.index, self.db = index, db
@@ -94,6 +91,9 @@ class QuizService:
                 return StartResult("no_questions", requested=count)
             quiz_id = store.insert_quiz(self.db, guild_id, channel_id, starter.id, locale, kind, difficulty, seed, self.rules,
                                         questions, now)
+            if quiz_id is None:
+                # Started meanwhile by another process sharing the database.
+                return StartResult("busy", requested=count)
             session = QuizSession(quiz_id, guild_id, channel_id, starter.id, locale, questions, self.rules)
             opened = session.open_question(now)
             store.save_progress(self.db, session, [], now)
@@ -113,7 +113,7 @@ class QuizService:
             answer = result.answer
             try:
                 stored = retry_write(lambda: store.insert_answer(self.db, quiz_id, answer))
-            except sqlite3.Error:
+            except STATE_ERRORS:
                 # Counted only once stored: the member is told, and may click again.
                 log.exception("quiz %s: the answer of member %s to question %s could not be stored", quiz_id, member.id, number)
                 return ClickOutcome(ClickResult(ClickStatus.NOT_SAVED))
@@ -123,7 +123,7 @@ class QuizService:
             label = session.question.choices[choice].label
             try:
                 steps = tuple(self._advance(session, now))
-            except sqlite3.Error:
+            except STATE_ERRORS:
                 # The answer is stored; the early reveal it brought waits for the driver's next try.
                 log.warning("quiz %s: an early reveal could not be stored; the driver will try again", quiz_id)
                 steps = ()
@@ -201,7 +201,7 @@ class QuizService:
         if steps:
             try:
                 retry_write(lambda: self._save(session, steps, now))
-            except sqlite3.Error:
+            except STATE_ERRORS:
                 self._sessions[session.quiz_id] = before
                 raise
         return steps

@@ -8,16 +8,14 @@ of points: nothing is kept twice, so nothing can disagree.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
 
-import sqlite_utils
-
 from ..answering.normalize import Locale
-from ..storage import write_lock
+from ..storage import StateDatabase, fetch_dicts, write_lock
+from . import schema
 from .questions import Difficulty, KindChoice, Question
 from .session import Answer, Phase, QuizSession, Rules
 
@@ -25,55 +23,8 @@ Period = Literal["all", "month", "week"]
 PERIODS: tuple[Period, ...] = ("all", "month", "week")
 # How many of a server's last quizzes count as "recent" when avoiding repeated questions.
 RECENT_QUIZZES = 5
-
-migrations = sqlite_utils.Migrations("sagabot.quiz")
-
-
-@migrations()
-def create_quiz_tables(db: sqlite_utils.Database) -> None:
-    db.table("quizzes").create({
-        "id": int, "guild_id": str, "channel_id": str, "starter_id": str, "locale": str, "kind": str, "difficulty": str,
-        "seed": int, "rules": str, "status": str, "end_reason": str, "number": int, "phase": str, "opened_at": float,
-        "revealed_at": float, "started_at": float, "ended_at": float,
-    }, pk="id", not_null={"guild_id", "channel_id", "starter_id", "status", "number", "phase", "started_at"})
-    db.table("quiz_questions").create({
-        "quiz_id": int, "number": int, "key": str, "kind": str, "difficulty": str, "body": str, "closed_at": float,
-    }, pk=("quiz_id", "number"), foreign_keys=[("quiz_id", "quizzes", "id")], not_null={"key", "body"})
-    # The primary key is the last guard against a double click counted twice.
-    db.table("quiz_answers").create({
-        "quiz_id": int, "number": int, "member_id": str, "member_name": str, "choice": int, "correct": int, "points": int,
-        "answered_at": float, "elapsed": float,
-    }, pk=("quiz_id", "number", "member_id"), foreign_keys=[("quiz_id", "quizzes", "id")])
-    db.table("quizzes").create_index(["guild_id", "started_at"])
-    db.table("quizzes").create_index(["status"])
-    db.table("quiz_answers").create_index(["member_id"])
-
-
-def _is_discord_id(column: str) -> str:
-    # A Discord id: a positive integer that fits 64 bits, written as Discord writes it (the
-    # round trip through an integer rejects words, signs, spaces, leading zeros and overflow).
-    return f"(cast({column} as integer) > 0 and cast(cast({column} as integer) as text) = {column})"
-
-
-_DISCORD_PLACE = f"{_is_discord_id('NEW.guild_id')} and {_is_discord_id('NEW.channel_id')}"
-
-
-@migrations()
-def forbid_places_discord_cannot_own(db: sqlite_utils.Database) -> None:
-    """A quiz's guild and channel are Discord ids: a row the Discord driver cannot own cannot exist.
-    Before the console had its own database, its quizzes were stored as in guild and channel
-    "console": they move to the console's place, 1, and one left running is closed."""
-    legacy = f"not ({_DISCORD_PLACE.replace('NEW.', '')})"
-    db.execute(f"update quizzes set status = 'ended', end_reason = 'restart', ended_at = started_at "
-               f"where status = 'running' and {legacy}")
-    db.execute(f"update quizzes set guild_id = '1' where not {_is_discord_id('guild_id')}")
-    db.execute(f"update quizzes set channel_id = '1' where not {_is_discord_id('channel_id')}")
-    for event in ("insert", "update of guild_id, channel_id"):
-        name = event.split()[0]
-        db.execute(f"create trigger quizzes_discord_place_{name} before {event} on quizzes when not ({_DISCORD_PLACE}) "
-                   "begin select raise(abort, 'a quiz''s guild_id and channel_id must be Discord ids'); end")
-
-
+# The state database's schema for quizzes (bot.quiz.schema), applied by bot.storage.open_state.
+migrations = schema.migrations
 @dataclass(frozen=True)
 class StoredQuiz:
     """A quiz as the store has it: enough to rebuild its session after a restart."""
@@ -110,54 +61,58 @@ class MemberStats:
     average_seconds: float | None       # time to a right answer
 
 
-def insert_quiz(db: sqlite_utils.Database, guild_id: str, channel_id: str, starter_id: str, locale: str, kind: KindChoice,
-                difficulty: Difficulty, seed: int, rules: Rules, questions: list[Question], now: float) -> int:
-    """Store a new quiz and its questions; its id."""
+def insert_quiz(db: StateDatabase, guild_id: str, channel_id: str, starter_id: str, locale: str, kind: KindChoice,
+                difficulty: Difficulty, seed: int, rules: Rules, questions: list[Question], now: float) -> int | None:
+    """Store a new quiz and its questions; its id, or None when a quiz runs in that channel
+    already (the database keeps one per channel, whichever process asks)."""
+    row = {"guild_id": guild_id, "channel_id": channel_id, "starter_id": starter_id, "locale": locale, "kind": kind,
+           "difficulty": difficulty, "seed": seed, "rules": json.dumps(asdict(rules)), "status": "running",
+           "number": 0, "phase": Phase.OPEN.value, "opened_at": now, "started_at": now}
     with write_lock(), db.atomic():
-        table = db.table("quizzes")
-        table.insert({
-            "guild_id": guild_id, "channel_id": channel_id, "starter_id": starter_id, "locale": locale, "kind": kind,
-            "difficulty": difficulty, "seed": seed, "rules": json.dumps(asdict(rules)), "status": "running",
-            "number": 0, "phase": Phase.OPEN.value, "opened_at": now, "started_at": now,
-        })
-        assert table.last_pk is not None  # set by the insert just above
-        quiz_id = int(table.last_pk)
-        db.table("quiz_questions").insert_all({
-            "quiz_id": quiz_id, "number": number, "key": question.key, "kind": question.kind,
-            "difficulty": question.difficulty, "body": question.to_json(),
-        } for number, question in enumerate(questions))
+        inserted = db.execute(
+            f"insert into quizzes ({', '.join(row)}) values ({', '.join('?' for _ in row)}) "
+            "on conflict (channel_id) where status = 'running' do nothing returning id", list(row.values())).fetchone()
+        if inserted is None:
+            return None
+        quiz_id = int(inserted[0])
+        for number, question in enumerate(questions):
+            db.execute("insert into quiz_questions (quiz_id, number, key, kind, difficulty, body) values (?, ?, ?, ?, ?, ?)",
+                       [quiz_id, number, question.key, question.kind, question.difficulty, question.to_json()])
     return quiz_id
 
 
-def insert_answer(db: sqlite_utils.Database, quiz_id: int, answer: Answer) -> bool:
+def insert_answer(db: StateDatabase, quiz_id: int, answer: Answer) -> bool:
     """Store an accepted answer; False if that member's answer to that question is already stored."""
-    with write_lock():
-        try:
-            with db.atomic():
-                db.table("quiz_answers").insert({"quiz_id": quiz_id, **asdict(answer), "correct": int(answer.correct)})
-        except sqlite3.IntegrityError:
-            return False
-    return True
+    row = {"quiz_id": quiz_id, **asdict(answer), "correct": int(answer.correct)}
+    with write_lock(), db.atomic():
+        inserted = db.execute(
+            f"insert into quiz_answers ({', '.join(row)}) values ({', '.join('?' for _ in row)}) "
+            "on conflict (quiz_id, number, member_id) do nothing returning 1", list(row.values())).fetchone()
+    return inserted is not None
 
 
-def save_progress(db: sqlite_utils.Database, session: QuizSession, closed: list[tuple[int, float]], now: float) -> None:
+def save_progress(db: StateDatabase, session: QuizSession, closed: list[tuple[int, float]], now: float) -> None:
     """Store where the quiz is (question, phase, timer), the questions it just closed, its end."""
     with write_lock(), db.atomic():
         for number, closed_at in closed:
-            db.table("quiz_questions").update((session.quiz_id, number), {"closed_at": closed_at})
+            db.execute("update quiz_questions set closed_at = ? where quiz_id = ? and number = ?",
+                       [closed_at, session.quiz_id, number])
         row: dict[str, object] = {"number": session.number, "phase": session.phase.value, "opened_at": session.opened_at,
                                   "revealed_at": session.revealed_at}
         if session.phase is Phase.ENDED:
             row.update(status="ended", end_reason=session.end_reason.value if session.end_reason else None, ended_at=now)
-        db.table("quizzes").update(session.quiz_id, row)
+        db.execute(f"update quizzes set {', '.join(f'{name} = ?' for name in row)} where id = ?",
+                   [*row.values(), session.quiz_id])
 
 
-def load_running_quizzes(db: sqlite_utils.Database) -> list[StoredQuiz]:
+def load_running_quizzes(db: StateDatabase) -> list[StoredQuiz]:
     """Every quiz still running, its session rebuilt from its questions and answers."""
     found = []
-    for row in db.table("quizzes").rows_where("status = 'running'", order_by="id"):
-        questions = list(db.table("quiz_questions").rows_where("quiz_id = ?", [row["id"]], order_by="number"))
-        answers = [_read_answer(answer) for answer in db.table("quiz_answers").rows_where("quiz_id = ?", [row["id"]])]
+    for row in fetch_dicts(db.execute("select * from quizzes where status = 'running' order by id")):
+        questions = fetch_dicts(db.execute("select * from quiz_questions where quiz_id = ? order by number", [row["id"]]))
+        answers = [_read_answer(answer) for answer in
+                   fetch_dicts(db.execute("select * from quiz_answers where quiz_id = ? order by number, answered_at",
+                                          [row["id"]]))]
         session = QuizSession(row["id"], row["guild_id"], row["channel_id"], row["starter_id"], row["locale"] or "en",
                               [Question.from_json(question["body"]) for question in questions],
                               Rules(**json.loads(row["rules"])) if row["rules"] else Rules())
@@ -169,7 +124,7 @@ def load_running_quizzes(db: sqlite_utils.Database) -> list[StoredQuiz]:
     return found
 
 
-def read_recent_keys(db: sqlite_utils.Database, guild_id: str, quizzes: int = RECENT_QUIZZES) -> set[str]:
+def read_recent_keys(db: StateDatabase, guild_id: str, quizzes: int = RECENT_QUIZZES) -> set[str]:
     """The keys of the questions of a server's last quizzes: not to be asked again soon."""
     rows = db.execute(
         """select key from quiz_questions where quiz_id in
@@ -187,7 +142,7 @@ def find_period_start(period: Period, now: float) -> float | None:
     return start.timestamp()
 
 
-def read_leaderboard(db: sqlite_utils.Database, guild_id: str, period: Period = "all", now: float = 0.0,
+def read_leaderboard(db: StateDatabase, guild_id: str, period: Period = "all", now: float = 0.0,
                      limit: int | None = 10) -> list[LeaderRow]:
     """A server's ranking over a period: points, quizzes played, accuracy, best streak, wins
     (only in quizzes with at least two players: nobody farms the leaderboard alone)."""
@@ -195,7 +150,7 @@ def read_leaderboard(db: sqlite_utils.Database, guild_id: str, period: Period = 
     answers = db.execute(
         """select a.quiz_id, a.number, a.member_id, a.member_name, a.correct, a.points, q.status
            from quiz_answers a join quizzes q on q.id = a.quiz_id
-           where q.guild_id = ? and (? is null or q.started_at >= ?)
+           where q.guild_id = ? and (cast(? as double precision) is null or q.started_at >= ?)
            order by a.quiz_id, a.number, a.answered_at""", [guild_id, since, since]).fetchall()
     closed = _read_closed_numbers(db, guild_id, since)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -230,7 +185,7 @@ def read_leaderboard(db: sqlite_utils.Database, guild_id: str, period: Period = 
     return rows[:limit] if limit else rows
 
 
-def read_member_stats(db: sqlite_utils.Database, guild_id: str, member_id: str) -> MemberStats | None:
+def read_member_stats(db: StateDatabase, guild_id: str, member_id: str) -> MemberStats | None:
     """One member's all-time figures on a server; None if they never answered there."""
     board = read_leaderboard(db, guild_id, "all", limit=None)
     row = next((row for row in board if row.member_id == member_id), None)
@@ -241,18 +196,18 @@ def read_member_stats(db: sqlite_utils.Database, guild_id: str, member_id: str) 
             """select qq.kind, count(*), sum(a.correct) from quiz_answers a
                join quizzes q on q.id = a.quiz_id join quiz_questions qq on qq.quiz_id = a.quiz_id and qq.number = a.number
                where q.guild_id = ? and a.member_id = ? group by qq.kind order by qq.kind""", [guild_id, member_id]).fetchall():
-        by_kind[kind] = (answered, right or 0)
+        by_kind[kind] = (int(answered), int(right or 0))  # PostgreSQL sums bigints as numeric
     (average,) = db.execute(
         """select avg(a.elapsed) from quiz_answers a join quizzes q on q.id = a.quiz_id
-           where q.guild_id = ? and a.member_id = ? and a.correct""", [guild_id, member_id]).fetchone()
+           where q.guild_id = ? and a.member_id = ? and a.correct = 1""", [guild_id, member_id]).fetchone()
     return MemberStats(row, len(board), by_kind, average)
 
 
-def _read_closed_numbers(db: sqlite_utils.Database, guild_id: str, since: float | None) -> dict[int, set[int]]:
+def _read_closed_numbers(db: StateDatabase, guild_id: str, since: float | None) -> dict[int, set[int]]:
     closed: dict[int, set[int]] = defaultdict(set)
     for quiz_id, number in db.execute(
             """select qq.quiz_id, qq.number from quiz_questions qq join quizzes q on q.id = qq.quiz_id
-               where q.guild_id = ? and (? is null or q.started_at >= ?) and qq.closed_at is not null""",
+               where q.guild_id = ? and (cast(? as double precision) is null or q.started_at >= ?) and qq.closed_at is not null""",
             [guild_id, since, since]).fetchall():
         closed[quiz_id].add(number)
     return closed
@@ -273,7 +228,7 @@ def _read_answer(row: dict[str, Any]) -> Answer:
                   row["answered_at"], row["elapsed"])
 
 
-def read_quiz_locale(db: sqlite_utils.Database, quiz_id: int, default: Locale = "en") -> Locale:
+def read_quiz_locale(db: StateDatabase, quiz_id: int, default: Locale = "en") -> Locale:
     """The language a quiz's public messages are in (the server's, when it started)."""
     row = db.execute("select locale from quizzes where id = ?", [quiz_id]).fetchone()
     return cast(Locale, row[0]) if row else default  # stored by start_quiz from a Locale

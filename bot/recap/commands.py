@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
 
+from ..storage import StateDatabase
 from ..answering.index import SagaIndex
 from ..answering.moments import parse_moment
 from ..answering.normalize import Locale
@@ -56,7 +56,7 @@ def pick_post_locale(guild_locale: str | None) -> Locale:
     return "fr" if (guild_locale or "").lower().startswith("fr") else "en"
 
 
-def subscribe(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channel_id: int, post_locale: Locale,
+def subscribe(db: StateDatabase, index: SagaIndex, *, guild_id: int, channel_id: int, post_locale: Locale,
               reply_locale: Locale, now: datetime, time_text: str | None = None, timezone_name: str | None = None,
               mode: str | None = None, created_by: int | None = None, label: ChannelLabel = mention_channel,
               echo: Echo = shorten_echo) -> RecapReply:
@@ -86,7 +86,7 @@ def subscribe(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, cha
     return RecapReply(True, text, subscription, next_post_at=next_at)
 
 
-def unsubscribe(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, reply_locale: Locale,
+def unsubscribe(db: StateDatabase, *, guild_id: int, channel_id: int, reply_locale: Locale,
                 label: ChannelLabel = mention_channel) -> RecapReply:
     """`/recap unsubscribe [channel]`."""
     subscription = get_subscription(db, channel_id, guild_id)
@@ -96,7 +96,7 @@ def unsubscribe(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, re
     return RecapReply(True, say("recap.unsubscribed", reply_locale, channel=label(channel_id)), subscription)
 
 
-def list_recaps(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, reply_locale: Locale,
+def list_recaps(db: StateDatabase, index: SagaIndex, *, guild_id: int, reply_locale: Locale,
                 label: ChannelLabel = mention_channel) -> RecapReply:
     """`/recap list`: every subscription of the server, its next post, or why it stopped."""
     subscriptions = list_subscriptions(db, guild_id)
@@ -112,7 +112,7 @@ def list_recaps(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, r
     return RecapReply(True, "\n".join(lines), subscriptions=subscriptions)
 
 
-def pause(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, reply_locale: Locale, now: datetime,
+def pause(db: StateDatabase, *, guild_id: int, channel_id: int, reply_locale: Locale, now: datetime,
           label: ChannelLabel = mention_channel) -> RecapReply:
     """`/recap pause [channel]`: no post until resumed."""
     subscription = get_subscription(db, channel_id, guild_id)
@@ -122,7 +122,7 @@ def pause(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, reply_lo
     return RecapReply(True, say("recap.paused", reply_locale, channel=label(channel_id)), updated)
 
 
-def resume(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channel_id: int, reply_locale: Locale, now: datetime,
+def resume(db: StateDatabase, index: SagaIndex, *, guild_id: int, channel_id: int, reply_locale: Locale, now: datetime,
            label: ChannelLabel = mention_channel) -> RecapReply:
     """`/recap resume [channel]`: back on after a pause or a failure; next post at its next time
     (what was missed meanwhile is not posted in a burst; a replay goes on where it was)."""
@@ -138,7 +138,7 @@ def resume(db: sqlite_utils.Database, index: SagaIndex, *, guild_id: int, channe
     return RecapReply(True, text, updated, next_post_at=next_at)
 
 
-def preview(db: sqlite_utils.Database | None, index: SagaIndex, *, reply_locale: Locale, now: datetime, day_text: str | None = None,
+def preview(db: StateDatabase | None, index: SagaIndex, *, reply_locale: Locale, now: datetime, day_text: str | None = None,
             channel_id: int | None = None, guild_id: int | None = None, mode: str | None = None,
             post_locale: Locale | None = None, echo: Echo = shorten_echo) -> RecapReply:
     """`/recap preview [day]`: the very post the replay sends for a saga day (and whether it tells
@@ -227,7 +227,7 @@ def describe_instant(instant: datetime, timezone_name: str, locale: Locale) -> s
     return say("recap.when", locale, day=phrase_day(day, locale), time=format_time_of_day(at), timezone=timezone_name)
 
 
-def _preview_subscription(db: sqlite_utils.Database, index: SagaIndex, subscription: Subscription, reply_locale: Locale,
+def _preview_subscription(db: StateDatabase, index: SagaIndex, subscription: Subscription, reply_locale: Locale,
                           now: datetime) -> RecapReply:
     due = find_next_post(index, subscription) if subscription.active else None
     moment = max(due, now) if due else now
@@ -239,7 +239,7 @@ def _preview_subscription(db: sqlite_utils.Database, index: SagaIndex, subscript
     return RecapReply(True, say("recap.preview.header", reply_locale), subscription, post=post, next_post_at=due)
 
 
-def _has_news(db: sqlite_utils.Database, index: SagaIndex, subscription: Subscription) -> bool:
+def _has_news(db: StateDatabase, index: SagaIndex, subscription: Subscription) -> bool:
     """Has a digest something to post (an event it has not posted or started from)? Other modes always have."""
     if subscription.mode != DIGEST:
         return True

@@ -31,7 +31,7 @@ from ..answering.phrasing import join_names, shorten_echo
 from ..commands import RECAP, find_action, list_option_names, name_option
 from ..envelope import make_envelope
 from ..messages import say
-from ..storage import open_state
+from ..storage import open_sqlite_state
 from . import commands
 from .clock import ManualClock
 from .delivery import RetryPolicy, SendResult
@@ -121,7 +121,7 @@ class RecapConsole:
     def __init__(self, index: SagaIndex, now: datetime | None = None) -> None:
         self.index = index
         self.clock = ManualClock(now or datetime.now(UTC))
-        self.db = open_state(":memory:", [MIGRATIONS])
+        self.db = open_sqlite_state(":memory:", [MIGRATIONS])
         self.scheduler = RecapScheduler(self.db, index, self.clock, Pacer(self.clock), RetryPolicy(rng=random.Random(0)))
         self.timezone = DEFAULT_TIMEZONE
 

@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import sqlite_utils
 
-from ..storage import write_lock
+from ..storage import StateDatabase, write_lock
 from .clock import Clock
 from .layout import layout_post
 from .pacing import Pacer
@@ -212,7 +211,7 @@ def name_route(channel_id: int) -> str:
     return f"channel:{channel_id}"
 
 
-def prepare_delivery(db: sqlite_utils.Database, subscription: Subscription, post: Post, handled_until: datetime,
+def prepare_delivery(db: StateDatabase, subscription: Subscription, post: Post, handled_until: datetime,
                      now: datetime, window: timedelta = NONCE_WINDOW) -> Attempt | None:
     """Record `post` as being sent (before sending it), or say there is nothing to send: the
     post is already out, or may be."""
@@ -220,7 +219,7 @@ def prepare_delivery(db: sqlite_utils.Database, subscription: Subscription, post
         return _prepare(db, subscription, post, handled_until, now, window)
 
 
-def _prepare(db: sqlite_utils.Database, subscription: Subscription, post: Post, handled_until: datetime, now: datetime,
+def _prepare(db: StateDatabase, subscription: Subscription, post: Post, handled_until: datetime, now: datetime,
              window: timedelta) -> Attempt | None:
     existing = get_delivery(db, subscription.id, post.key)
     if existing is None or existing.status == "failed":
@@ -230,7 +229,8 @@ def _prepare(db: sqlite_utils.Database, subscription: Subscription, post: Post, 
                                 nonce=make_nonce(subscription.id, post.key, generation),
                                 generation=generation, channel_id=subscription.channel_id, payload=serialise_post(post),
                                 handled_until=handled_until, now=now)
-        return Attempt(record, post)
+        # Lost: another process sharing the database holds this post; it sends and settles it.
+        return Attempt(record, post) if record else None
     if existing.status == "sending":
         return _resume(existing, now, window)
     # Already sent (or maybe sent): this occurrence is done, and the subscription moves past it.
@@ -239,7 +239,7 @@ def _prepare(db: sqlite_utils.Database, subscription: Subscription, post: Post, 
     return None
 
 
-def recover_deliveries(db: sqlite_utils.Database, now: datetime, window: timedelta = NONCE_WINDOW) -> list[Attempt]:
+def recover_deliveries(db: StateDatabase, now: datetime, window: timedelta = NONCE_WINDOW) -> list[Attempt]:
     """At start: the posts left 'sending' by a crash. Those still within the nonce window are
     resent with their nonce (Discord returns the first message if it was posted); the others
     are `stale`: to be looked for in their channel first (`settle_stale`)."""
@@ -253,7 +253,7 @@ def describe_search(record: DeliveryRecord, post: Post, policy: RetryPolicy) -> 
     return Sought(record.channel_id, post, record.nonce, record.started_at - CLOCK_SKEW, until)
 
 
-def settle_stale(db: sqlite_utils.Database, attempt: Attempt, found: bool | None, now: datetime) -> Attempt | None:
+def settle_stale(db: StateDatabase, attempt: Attempt, found: bool | None, now: datetime) -> Attempt | None:
     """Decide a stale post by what its channel shows: in it, sent; surely not, a fresh attempt
     (a new generation and nonce) to send it late; cannot tell, uncertain, never sent again."""
     record = attempt.record
@@ -274,10 +274,10 @@ def settle_stale(db: sqlite_utils.Database, attempt: Attempt, found: bool | None
     fresh = record_sending(db, subscription_id=record.subscription_id, key=record.key,
                            nonce=make_nonce(record.subscription_id, record.key, generation), generation=generation,
                            channel_id=record.channel_id, payload=record.payload, handled_until=record.handled_until, now=now)
-    return Attempt(fresh, attempt.post)
+    return Attempt(fresh, attempt.post) if fresh else None
 
 
-def settle_attempt(db: sqlite_utils.Database, attempt: Attempt, outcome: Outcome, now: datetime) -> None:
+def settle_attempt(db: StateDatabase, attempt: Attempt, outcome: Outcome, now: datetime) -> None:
     """Write the outcome, and move the subscription on when the post is (or may be) out."""
     posted = outcome.status in ("sent", "uncertain")
     settle_delivery(db, attempt.record, status=outcome.status, now=now, posted=posted, reason=outcome.reason,

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import sqlite_utils
 
 from ..answering.index import SagaIndex
-from ..storage import run_sync
+from ..storage import StateDatabase, run_sync
 from .clock import Clock, SystemClock
 from .compose import accepts_anniversary, compose_next_post
 from .delivery import (Attempt, LookUp, Outcome, RetryPolicy, Send, describe_search, prepare_delivery, recover_deliveries,
@@ -66,7 +65,7 @@ class Report:
 class RecapScheduler:
     """Knows every active subscription and when each is next due."""
 
-    def __init__(self, db: sqlite_utils.Database, index: SagaIndex, clock: Clock | None = None, pacer: Pacer | None = None,
+    def __init__(self, db: StateDatabase, index: SagaIndex, clock: Clock | None = None, pacer: Pacer | None = None,
                  policy: RetryPolicy | None = None, concurrency: int = FANOUT_CONCURRENCY,
                  on_report: Callable[[Report], None] | None = None,
                  owns_guild: Callable[[int], bool] = lambda guild_id: True) -> None:

@@ -15,14 +15,14 @@ from datetime import UTC, datetime, time
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from ..answering.normalize import Locale
-from ..storage import write_lock
+from ..storage import StateDatabase, fetch_dicts, write_lock
+from . import schema
 from .schedule import format_time_of_day, load_timezone
 
-MIGRATIONS = sqlite_utils.Migrations("sagabot.recap")
-STATUSES = ("sending", "sent", "uncertain", "failed")
+# The state database's schema for recaps (bot.recap.schema), applied by bot.storage.open_state.
+MIGRATIONS = schema.MIGRATIONS
+STATUSES = schema.STATUSES
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -37,74 +37,6 @@ def serialise_access(function: Callable[P, T]) -> Callable[P, T]:
             return function(*args, **kwargs)
 
     return locked
-
-
-@MIGRATIONS()
-def create_recap_tables(db: sqlite_utils.Database) -> None:
-    # AUTOINCREMENT: a subscription id is never reused, so the nonces of a new subscription can
-    # never repeat those of a deleted one.
-    db.execute("""
-        create table recap_subscriptions (
-            id integer primary key autoincrement,
-            guild_id integer not null,
-            channel_id integer not null unique,
-            time text not null,
-            timezone text not null,
-            mode text not null,
-            locale text not null,
-            paused integer not null default 0,
-            disabled_reason text,
-            replay_day text,
-            handled_until text not null,
-            last_key text,
-            last_posted_at text,
-            created_by integer,
-            created_at text not null,
-            updated_at text not null
-        )""")
-    db.execute("create index recap_subscriptions_guild on recap_subscriptions (guild_id)")
-    db.execute("""
-        create table recap_seen (
-            subscription_id integer not null references recap_subscriptions (id) on delete cascade,
-            event_id text not null,
-            primary key (subscription_id, event_id)
-        )""")
-    # No foreign key: the ledger outlives a replay that ended, as the proof of what was sent.
-    db.execute(f"""
-        create table recap_deliveries (
-            subscription_id integer not null,
-            key text not null,
-            nonce text not null,
-            generation integer not null default 0,
-            status text not null check (status in ({", ".join(repr(s) for s in STATUSES)})),
-            channel_id integer not null,
-            payload text not null,
-            handled_until text not null,
-            attempts integer not null default 0,
-            reason text,
-            message_id integer,
-            started_at text not null,
-            updated_at text not null,
-            primary key (subscription_id, key)
-        )""")
-    db.execute("create index recap_deliveries_status on recap_deliveries (status)")
-
-
-def _is_discord_id(column: str) -> str:
-    return f"(typeof({column}) = 'integer' and {column} > 0)"
-
-
-@MIGRATIONS()
-def forbid_places_discord_cannot_own(db: sqlite_utils.Database) -> None:
-    """Subscriptions and deliveries name Discord guilds and channels: positive 64-bit integers
-    (SQLite's columns would take any text; a trigger refuses it)."""
-    place = f"{_is_discord_id('NEW.guild_id')} and {_is_discord_id('NEW.channel_id')}"
-    checks = {"recap_subscriptions": (place, "guild_id, channel_id"),
-              "recap_deliveries": (_is_discord_id("NEW.channel_id"), "channel_id")}
-    for table, (condition, columns) in checks.items():
-        for event in ("insert", f"update of {columns}"):
-            db.execute(f"create trigger {table}_discord_place_{event.split()[0]} before {event} on {table} when not ({condition}) "
-                       f"begin select raise(abort, '{table}: guild and channel must be Discord ids'); end")
 
 
 # datetime.time, for annotations inside Subscription, whose `time` field hides the name there.
@@ -179,7 +111,7 @@ def _read_required_instant(text: str) -> datetime:
 
 
 @serialise_access
-def save_subscription(db: sqlite_utils.Database, *, guild_id: int, channel_id: int, at: time, timezone_name: str, mode: str,
+def save_subscription(db: StateDatabase, *, guild_id: int, channel_id: int, at: time, timezone_name: str, mode: str,
                       locale: Locale, now: datetime, created_by: int | None = None,
                       seen_event_ids: Iterable[str] = ()) -> tuple[Subscription, bool]:
     """Subscribe `channel_id`, or change its subscription (one per channel). Returns it and
@@ -201,45 +133,46 @@ def save_subscription(db: sqlite_utils.Database, *, guild_id: int, channel_id: i
             db.execute("delete from recap_subscriptions where id = ?", [row[0]])
             row = None
         if row is None:
-            table = db.table("recap_subscriptions")
-            table.insert({**values, "channel_id": channel_id, "created_by": created_by, "created_at": stamp})
-            subscription_id = table.last_rowid
+            row_values = {**values, "channel_id": channel_id, "created_by": created_by, "created_at": stamp}
+            (subscription_id,) = db.execute(
+                f"insert into recap_subscriptions ({', '.join(row_values)}) values ({', '.join('?' for _ in row_values)}) "
+                "returning id", list(row_values.values())).fetchone()
         else:
             # Same mode, new time or place: it keeps its progress (the replay's day, the digest's seen events).
             subscription_id = row[0]
-            db.table("recap_subscriptions").update(subscription_id, {name: value for name, value in values.items()
-                                                                     if name not in ("replay_day", "last_key", "last_posted_at")})
-        db.table("recap_seen").insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in seen_event_ids),
-                                          ignore=True)
+            _update_row(db, subscription_id, {name: value for name, value in values.items()
+                                              if name not in ("replay_day", "last_key", "last_posted_at")})
+        _add_seen(db, subscription_id, seen_event_ids)
     subscription = get_subscription(db, channel_id)
     assert subscription is not None
     return subscription, created
 
 
 @serialise_access
-def get_subscription(db: sqlite_utils.Database, channel_id: int, guild_id: int | None = None) -> Subscription | None:
+def get_subscription(db: StateDatabase, channel_id: int, guild_id: int | None = None) -> Subscription | None:
     """The subscription of a channel (of that guild, when given)."""
-    rows = list(db.table("recap_subscriptions").rows_where("channel_id = ?", [channel_id]))
+    rows = fetch_dicts(db.execute("select * from recap_subscriptions where channel_id = ?", [channel_id]))
     if not rows or (guild_id is not None and rows[0]["guild_id"] != guild_id):
         return None
     return _read_subscription(rows[0])
 
 
 @serialise_access
-def get_subscription_by_id(db: sqlite_utils.Database, subscription_id: int) -> Subscription | None:
-    rows = list(db.table("recap_subscriptions").rows_where("id = ?", [subscription_id]))
+def get_subscription_by_id(db: StateDatabase, subscription_id: int) -> Subscription | None:
+    rows = fetch_dicts(db.execute("select * from recap_subscriptions where id = ?", [subscription_id]))
     return _read_subscription(rows[0]) if rows else None
 
 
 @serialise_access
-def list_subscriptions(db: sqlite_utils.Database, guild_id: int | None = None) -> list[Subscription]:
+def list_subscriptions(db: StateDatabase, guild_id: int | None = None) -> list[Subscription]:
     """Every subscription (of one guild), by channel."""
-    where, params = ("guild_id = ?", [guild_id]) if guild_id is not None else (None, [])
-    return [_read_subscription(row) for row in db.table("recap_subscriptions").rows_where(where, params, order_by="channel_id")]
+    where, params = ("where guild_id = ?", [guild_id]) if guild_id is not None else ("", [])
+    return [_read_subscription(row) for row in
+            fetch_dicts(db.execute(f"select * from recap_subscriptions {where} order by channel_id", params))]
 
 
 @serialise_access
-def delete_subscription(db: sqlite_utils.Database, subscription_id: int) -> bool:
+def delete_subscription(db: StateDatabase, subscription_id: int) -> bool:
     with db.atomic():
         db.execute("delete from recap_seen where subscription_id = ?", [subscription_id])
         cursor = db.execute("delete from recap_subscriptions where id = ?", [subscription_id])
@@ -247,32 +180,32 @@ def delete_subscription(db: sqlite_utils.Database, subscription_id: int) -> bool
 
 
 @serialise_access
-def update_subscription(db: sqlite_utils.Database, subscription_id: int, now: datetime, **changes: Any) -> Subscription | None:
+def update_subscription(db: StateDatabase, subscription_id: int, now: datetime, **changes: Any) -> Subscription | None:
     """Change some columns of a subscription (instants are stored as ISO UTC)."""
     values = {name: format_instant(value) if isinstance(value, datetime) else value for name, value in changes.items()}
     values["updated_at"] = format_instant(now)
     with db.atomic():
         if db.execute("select 1 from recap_subscriptions where id = ?", [subscription_id]).fetchone() is None:
             return None
-        db.table("recap_subscriptions").update(subscription_id, values)
+        _update_row(db, subscription_id, values)
     return get_subscription_by_id(db, subscription_id)
 
 
 @serialise_access
-def read_seen(db: sqlite_utils.Database, subscription_id: int) -> set[str]:
+def read_seen(db: StateDatabase, subscription_id: int) -> set[str]:
     """The events a digest subscription has already posted (or started from)."""
     return {row[0] for row in db.execute("select event_id from recap_seen where subscription_id = ?", [subscription_id])}
 
 
 @serialise_access
-def get_delivery(db: sqlite_utils.Database, subscription_id: int, key: str) -> DeliveryRecord | None:
+def get_delivery(db: StateDatabase, subscription_id: int, key: str) -> DeliveryRecord | None:
     row = db.execute(f"select {', '.join(_DELIVERY_COLUMNS)} from recap_deliveries where subscription_id = ? and key = ?",
                      [subscription_id, key]).fetchone()
     return _read_delivery(row) if row else None
 
 
 @serialise_access
-def list_deliveries(db: sqlite_utils.Database, status: str | None = None) -> list[DeliveryRecord]:
+def list_deliveries(db: StateDatabase, status: str | None = None) -> list[DeliveryRecord]:
     where, params = ("where status = ?", [status]) if status else ("", [])
     rows = db.execute(f"select {', '.join(_DELIVERY_COLUMNS)} from recap_deliveries {where} "
                       "order by started_at, subscription_id, key", params).fetchall()
@@ -280,23 +213,28 @@ def list_deliveries(db: sqlite_utils.Database, status: str | None = None) -> lis
 
 
 @serialise_access
-def record_sending(db: sqlite_utils.Database, *, subscription_id: int, key: str, nonce: str, generation: int, channel_id: int,
-                   payload: str, handled_until: datetime, now: datetime) -> DeliveryRecord:
-    """Write (or rewrite, for a new generation) the 'sending' record of a post, before it is sent."""
+def record_sending(db: StateDatabase, *, subscription_id: int, key: str, nonce: str, generation: int, channel_id: int,
+                   payload: str, handled_until: datetime, now: datetime) -> DeliveryRecord | None:
+    """Claim a post by writing its 'sending' record before it is sent: generation 0 when the
+    ledger has none, or the next generation of one that failed or was left sending. None when
+    the claim is lost: another process (sharing the database) holds that post already. The
+    ledger's key decides, in one statement, rather than a look followed by a write."""
     stamp = format_instant(now)
     values = {"subscription_id": subscription_id, "key": key, "nonce": nonce, "generation": generation, "status": "sending",
               "channel_id": channel_id, "payload": payload, "handled_until": format_instant(handled_until), "attempts": 0,
               "reason": None, "message_id": None, "started_at": stamp, "updated_at": stamp}
+    renewed = ", ".join(f"{name} = excluded.{name}" for name in values if name not in ("subscription_id", "key"))
     with db.atomic():
-        db.execute(f"insert or replace into recap_deliveries ({', '.join(values)}) values ({', '.join('?' for _ in values)})",
-                   list(values.values()))
-    record = get_delivery(db, subscription_id, key)
-    assert record is not None
-    return record
+        claimed = db.execute(
+            f"insert into recap_deliveries ({', '.join(values)}) values ({', '.join('?' for _ in values)}) "
+            f"on conflict (subscription_id, key) do update set {renewed} "
+            "where recap_deliveries.generation = excluded.generation - 1 and recap_deliveries.status in ('failed', 'sending') "
+            f"returning {', '.join(_DELIVERY_COLUMNS)}", list(values.values())).fetchone()
+    return _read_delivery(tuple(claimed)) if claimed else None
 
 
 @serialise_access
-def settle_delivery(db: sqlite_utils.Database, record: DeliveryRecord, *, status: str, now: datetime, posted: bool,
+def settle_delivery(db: StateDatabase, record: DeliveryRecord, *, status: str, now: datetime, posted: bool,
                     replay_day: str | None = None, event_ids: tuple[str, ...] = (), final: bool = False,
                     reason: str | None = None, disable_reason: str | None = None, message_id: int | None = None,
                     attempts: int = 0) -> None:
@@ -313,7 +251,7 @@ def settle_delivery(db: sqlite_utils.Database, record: DeliveryRecord, *, status
 
 
 @serialise_access
-def advance_subscription(db: sqlite_utils.Database, subscription_id: int, *, handled_until: datetime, now: datetime,
+def advance_subscription(db: StateDatabase, subscription_id: int, *, handled_until: datetime, now: datetime,
                          posted: bool = False, key: str | None = None, sent: bool = False, replay_day: str | None = None,
                          event_ids: tuple[str, ...] = (), final: bool = False, disable_reason: str | None = None) -> None:
     """Mark the occurrences up to `handled_until` handled, and when a post is (or may be) in the
@@ -336,11 +274,21 @@ def advance_subscription(db: sqlite_utils.Database, subscription_id: int, *, han
                 changes["last_posted_at"] = stamp
             if replay_day:
                 changes["replay_day"] = replay_day
-            db.table("recap_seen").insert_all(({"subscription_id": subscription_id, "event_id": event_id} for event_id in event_ids),
-                                              ignore=True)
+            _add_seen(db, subscription_id, event_ids)
         if disable_reason:
             changes["disabled_reason"] = disable_reason
-        db.table("recap_subscriptions").update(subscription_id, changes)
+        _update_row(db, subscription_id, changes)
+
+
+def _update_row(db: StateDatabase, subscription_id: int, values: dict[str, Any]) -> None:
+    db.execute(f"update recap_subscriptions set {', '.join(f'{name} = ?' for name in values)} where id = ?",
+               [*values.values(), subscription_id])
+
+
+def _add_seen(db: StateDatabase, subscription_id: int, event_ids: Iterable[str]) -> None:
+    for event_id in event_ids:
+        db.execute("insert into recap_seen (subscription_id, event_id) values (?, ?) on conflict do nothing",
+                   [subscription_id, event_id])
 
 
 def _read_subscription(row: dict[str, Any]) -> Subscription:
