@@ -11,6 +11,7 @@ from bot.settings import Settings
 from .conftest import append_to_seed
 
 EVENTS = "data/events/1.yaml"
+ACTIONS = "data/actions.yaml"
 ENTITIES = "data/entities.yaml"
 CALENDAR = "data/calendar.yaml"
 
@@ -45,6 +46,8 @@ BROKEN = [
     pytest.param(CALENDAR, 'quote: "le vendredi 17 novembre"', 'quote: "le vendredi 17 novembre 2023"', "not verbatim", "anchor_source:", id="anchor-passage-not-verbatim"),
     pytest.param(CALENDAR, 'span: {earliest: "2023-11-17", latest: "2023-11-30"}', 'span: {earliest: "2023-11-20", latest: "2023-11-30"}', "should contain the anchor", "span:", id="span-without-anchor"),
     pytest.param(ENTITIES, "  aliases: [Satya Nadella, Nadella]", "  aliases: [Satya Nadella, Nadella]\n  nicknames: [altman]", "nickname 'altman' also names 'sam-altman'", "  nicknames: [altman]", id="nickname-of-two-entities"),
+    pytest.param(ACTIONS, "  words: [viré, fired]", "  words: [viré, fired]\n  related: [sacked]", "unknown action 'sacked'", "  related: [sacked]", id="unknown-related-action"),
+    pytest.param(ACTIONS, "  words: [viré, fired]", "  words: [viré, fired]\n  related: [fired]", "lists itself as related", "  related: [fired]", id="action-related-to-itself"),
 ]
 
 

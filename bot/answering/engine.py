@@ -48,6 +48,10 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
     description = question.text
     if question.kind == "quote" and (question.quoted or question.speech):
         said = answer_quote(index, command, question.locale, extract_spoken_words(description))
+        if said.kind == "quote" and question.asks_who and said.quotes and set(said.quotes[0].speakers) <= set(question.entities):
+            # "Who did the board call 'exceptionally qualified'?": the speaker is named, so the
+            # one asked is whom the words are about.
+            return _answer_quote_subject(index, command, question, said)
         # "Who wrote the memo?" names what was written, not its words: then the events answer.
         if said.kind != "unknown" or question.quoted:
             return said
@@ -55,6 +59,10 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         replacement = answer_replacement(index, command, question)
         if replacement is not None:
             return replacement
+        if question.replace:
+            # Who replaced whom is told by the posts' history alone: an appointment event names
+            # who appointed and who was appointed, never who was replaced.
+            return _say_unknown(command, question, rank_events(index, question, _group_entities(index, question)))
     if question.kind == "role":
         return _answer_role_question(index, command, question)
     if question.kind == "profile":
@@ -80,6 +88,24 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
                                           events=events, date=events[0].date))
 
 
+def _answer_quote_subject(index: SagaIndex, command: str, question: Question, said: Answer) -> Answer:
+    """Whom a quote is about: the people of its event the question does not name."""
+    quote = said.quotes[0]
+    event = index.events_by_id.get(quote.event_id or "")
+    named = set(question.entities) | set(quote.speakers)
+    # the ones the words are about first: "getting to know Emmett Shear" is about Shear, said for Microsoft
+    people = [person for person in (*event.targets, *event.actors) if person not in named] if event is not None else []
+    if event is None or not people:
+        return Answer(command, "unknown", question.locale, asked=question.text, reason="unknown.no_match",
+                      closest=[event] if event is not None else [])
+    return Answer(command, "who", question.locale, asked=question.text, people=people, events=[event], quotes=[quote],
+                  date=event.date)
+
+
+# The precisions of a date that answer "what day exactly".
+EXACT_PRECISIONS = frozenset({"day", "minute"})
+
+
 def when(index: SagaIndex, description: str, locale: Locale | None = None, command: str = "when") -> Answer:
     """When the described thing happened, at the precision the articles give."""
     question = read_question(index, description, locale)
@@ -94,6 +120,10 @@ def _when(index: SagaIndex, command: str, question: Question) -> Answer:
     if not found:
         return _say_unknown(command, question, matches)
     events = [match.event for match in found][:MAX_EVENTS]
+    if question.exact and events[0].date.precision not in EXACT_PRECISIONS:
+        # "What day exactly did Sam come back?": the articles give a span, not a day. The closest
+        # events still show the span they do give.
+        return _say_unknown(command, question, found)
     return _attach_disputes(index, Answer(command, "when", question.locale, asked=question.text,
                                           people=list(events[0].actors), events=events, date=events[0].date))
 
@@ -111,7 +141,9 @@ def _what(index: SagaIndex, command: str, question: Question) -> Answer:
     entity_id = _find_sole_entity(index, question)
     if entity_id is not None:
         return _describe_entity(index, command, question, entity_id, kind="what")
-    if question.kind == "timeline" or (question.moment and not question.actions and not question.content):
+    # "Why was the board rethinking things on Sunday?" asks for reasons, not Sunday's events.
+    asks_why = bool(_WHY.search(question.folded))
+    if question.kind == "timeline" or (question.moment and not question.actions and not question.content and not asks_why):
         return _list_timeline(index, command, question.locale, question.moment,
                               question.entities[0] if question.entities else None, subject)
     return _search(index, command, question)

@@ -139,6 +139,8 @@ class SagaIndex:
     entity_aliases: dict[str, set[str]] = field(default_factory=dict)
     role_aliases: dict[str, set[str]] = field(default_factory=dict)
     action_words: dict[str, set[str]] = field(default_factory=dict)
+    # action → the actions the articles may use for the same deed (data/actions.yaml `related`)
+    related_actions: dict[str, frozenset[str]] = field(default_factory=dict)
     action_stems: dict[str, set[str]] = field(default_factory=dict)
     events_by_id: dict[str, Event] = field(default_factory=dict)
     # titles kept for life once gained (co-founder): no date makes them a question
@@ -212,6 +214,10 @@ class SagaIndex:
                 self.action_words.setdefault(" ".join(words), set()).add(action)
                 if len(words) == 1:
                     self.action_stems.setdefault(stem(words[0]), set()).add(action)
+        related: dict[str, set[str]] = {}
+        for row in db["action_related"].rows:
+            related.setdefault(row["action"], set()).add(row["related"])
+        self.related_actions = {action: frozenset(others) for action, others in related.items()}
         self.events_by_id = {event.id: event for event in self.events}
         entity_frequency: dict[str, int] = defaultdict(int)
         stem_frequency: dict[str, int] = defaultdict(int)

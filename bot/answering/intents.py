@@ -13,7 +13,7 @@ from .index import SagaIndex
 from .lexicon import Lexicon, respell, says_replace
 from .moments import find_moment
 from .names import Reading, read_names
-from .normalize import Locale, drop_stopwords, detect_locale, fold, stem
+from .normalize import DETERMINERS, ELIDED, Locale, drop_stopwords, detect_locale, fold, stem
 
 # Verbs too general to say what happened ("when did Altman go to Singapore"): neither an
 # action nor a word an event must contain.
@@ -73,6 +73,8 @@ class Question:
     # "who became CEO", "who took over": the subject is the one the event happened to
     becoming: bool
     folded: str = field(repr=False, default="")
+    # "what day exactly", « quel jour exactement »: a date to the day is asked
+    exact: bool = False
 
     def mentions_before(self, entity_id: str, words: frozenset[str]) -> bool:
         """Does `entity_id` come before any of `words` in the question (is it the subject)?"""
@@ -89,6 +91,7 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
     quoted = (quoted_match.group("inner") or quoted_match.group("single")) if quoted_match else None
     moment = find_moment(text, index.calendar)
     rest = _cut_moment(text, moment.rest, moment.span) if moment else text
+    rest = cut_attribution(index, rest)
     reading = read_names(index, rest)
     actions = reading.actions
     words = reading.find_unexplained()
@@ -118,9 +121,54 @@ def read_question(index: SagaIndex, text: str, locale: Locale | None = None) -> 
         asks_who=bool(_WHO.search(folded)),
         sequence="before" if _BEFORE.search(folded) else "after" if _AFTER.search(folded) else None,
         negated=bool(NEGATIONS & set(folded.split())),
+        exact=bool(lexicon.exact_words & set(folded.split())),
         becoming=any(re.search(rf"\b{re.escape(phrase)}\b", folded) for phrase in lexicon.becoming_words),
         folded=folded,
     )
+
+
+_PUNCTUATION = re.compile(r"[,;:?!.()«»\"]")
+
+
+def cut_attribution(index: SagaIndex, text: str) -> str:
+    """The question without "according to Kevin Scott's memo", « selon l'article »: where the
+    asker read it is not what happened, so the rules do not look for its words, names included,
+    in the events ("selon Nadella": his statement, not the event counted). The whole question,
+    clause and all, is still what meaning and words rank the events by."""
+    lexicon = index.lexicon
+    tokens = [(match, fold(match.group())) for match in re.finditer(r"[^\W_]+", text.replace("’", "'"))]
+    folded = [word for _, word in tokens]
+    for phrase in lexicon.attribution_phrases:
+        words = phrase.split()
+        start = next((i for i in range(len(folded) - len(words) + 1) if folded[i:i + len(words)] == words), None)
+        if start is not None:
+            break
+    else:
+        return text
+    end = start + len(words)
+    name_words = index.cache.get("alias-words")
+    if name_words is None:
+        name_words = index.cache["alias-words"] = frozenset(word for alias in index.entity_aliases for word in alias.split())
+    # The clause is its determiners, sources and names, up to the last source or name: « selon
+    # Shear n'a … » keeps its « n'a ».
+    last, named = end - 1, False
+    while end < len(folded) and not _PUNCTUATION.search(text, tokens[end - 1][0].end(), tokens[end][0].start()):
+        word = folded[end]
+        if word in lexicon.attribution_sources:
+            last, end = end, end + 1
+        elif word in name_words and word not in DETERMINERS and word not in ELIDED:
+            # One name: "Kevin Scott's memo", not "Shear Altman", whose second name is the subject.
+            size = next((size for size in range(min(4, len(folded) - end), 0, -1)
+                         if " ".join(folded[end:end + size]) in index.entity_aliases), 0)
+            if not size or named:
+                break
+            named, last, end = True, end + size - 1, end + size
+        elif word in DETERMINERS or word in ELIDED:
+            end += 1
+        else:
+            break
+    first, last_end = tokens[start][0].start(), tokens[last][0].end()
+    return " ".join(part for part in (text[:first].strip(), text[last_end:].strip()) if part)
 
 
 def _classify(lexicon: Lexicon, folded: str, reading: Reading, quoted: str | None, speech: bool, says_more: bool) -> str:

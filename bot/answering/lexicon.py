@@ -32,6 +32,12 @@ class Lexicon:
     filler_words: frozenset[str] = frozenset()
     # aliases that are also everyday words: only a capitalised one means the entity
     everyday_words: frozenset[str] = frozenset()
+    # "exactly", « exactement »: a date is asked to the day
+    exact_words: frozenset[str] = frozenset()
+    # "according to", « selon »: the rest of the clause says where, not what
+    attribution_phrases: tuple[str, ...] = ()
+    # what such a clause is made of besides names ("the memo", « l'article »)
+    attribution_sources: frozenset[str] = frozenset()
     measure_synonyms: tuple[frozenset[str], ...] = ()
     # a word of a question → the units it asks for ("percentage" → {"percent"})
     asked_units: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -101,6 +107,9 @@ def load_lexicon(db: sqlite_utils.Database) -> Lexicon:
         everyday_words=frozenset(lists["everyday_words"]),
         becoming_words=tuple(lists["becoming_words"]),
         filler_words=frozenset(lists["filler_words"]),
+        exact_words=frozenset(lists["exact_words"]),
+        attribution_phrases=tuple(lists["attribution_phrases"]),
+        attribution_sources=frozenset(lists["attribution_sources"]),
         generic_measure_words=frozenset(lists["generic_measure_words"]),
         spellings=spellings,
         measure_synonyms=tuple(frozenset(words) for _, words in sorted(groups.items(), key=lambda pair: int(pair[0]))),

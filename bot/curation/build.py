@@ -22,7 +22,7 @@ from .dataset import Dataset, load_dataset
 from .problems import DataError
 
 # Bump when the tables change, so that existing databases are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 # Every table with its columns, primary key and foreign keys: the documented schema
@@ -44,6 +44,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "role_aliases": ({"role": str, "alias": str, "folded": str}, ("role", "alias"), [("role", "role_kinds", "id")]),
     "actions": ({"id": str, "label_fr": str, "label_en": str}, "id", []),
     "action_words": ({"action": str, "word": str, "folded": str}, ("action", "word"), [("action", "actions", "id")]),
+    "action_related": ({"action": str, "related": str}, ("action", "related"), [("action", "actions", "id"), ("related", "actions", "id")]),
     "events": ({"id": str, "position": int, "date": str, "date_precision": str, "date_start": str, "date_end": str,
                 "approximate": bool, "date_basis": str, "action": str, "hedged": bool, "key": bool, "summary_fr": str, "summary_en": str},
                "id", [("action", "actions", "id")]),
@@ -189,6 +190,10 @@ def write_tables(db: sqlite_utils.Database, dataset: Dataset, data_fingerprint: 
         {"action": key, "word": word, "folded": fold(word)}
         for key, kind in sorted(dataset.actions.items()) for word in sorted(set(kind.words))
     ])
+    _insert(db, "action_related", [
+        {"action": key, "related": related}
+        for key, kind in sorted(dataset.actions.items()) for related in sorted(set(kind.related))
+    ])
     _insert(db, "events", [
         {"id": e.id, "position": position, **_date_columns("date", e.when), "approximate": e.approximate,
          "date_basis": e.when_basis, "action": e.action, "hedged": e.hedged, "key": e.key,
@@ -254,6 +259,7 @@ def _lexicon_rows(dataset: Dataset) -> list[dict[str, Any]]:
         return []
     rows: list[dict[str, Any]] = []
     for name in ("replace_words", "replace_nouns", "replace_phrases", "quantity_phrases", "speech_words", "profile_phrases", "everyday_words", "filler_words", "becoming_words",
+                 "attribution_phrases", "attribution_sources", "exact_words",
                  "generic_measure_words"):
         rows += [{"list": name, "key": "", "position": i, "word": word} for i, word in enumerate(getattr(lexicon, name))]
     for variant, word in sorted(lexicon.spellings.items()):

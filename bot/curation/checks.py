@@ -92,6 +92,12 @@ def _references(dataset: Dataset) -> Iterator[Problem]:
                     yield from unknown(entity, ("roles", index, key), value, events, "event", event_hint)
             if spell.dispute is not None:
                 yield from unknown(entity, ("roles", index, "dispute"), spell.dispute, {d.id for d in dataset.disputes}, "dispute", "add it to data/disputes.yaml or fix the id")
+    for key, kind in dataset.actions.items():
+        for index, related in enumerate(kind.related):
+            if related == key:
+                yield _problem(kind, ("related", index), f"action '{key}' lists itself as related; list other actions")
+            else:
+                yield from unknown(kind, ("related", index), related, set(dataset.actions), "action", "use one of data/actions.yaml")
     for event in dataset.events:
         yield from unknown(event, ("action",), event.action, set(dataset.actions), "action", "use one of data/actions.yaml")
         for key in ("actors", "targets"):

@@ -172,6 +172,9 @@ class RoleKind(Entry):
 class ActionKind(Entry):
     label: Bilingual
     words: list[Text] = []
+    # actions the articles may use for the same deed as this one, as members word it ("put out
+    # that post" is `wrote`; the event says `published`): a weaker match than the action itself
+    related: list[str] = []
 
 
 class Lexicon(Entry):
@@ -195,6 +198,13 @@ class Lexicon(Entry):
     becoming_words: list[Text] = []
     # words that say nothing of the event asked about ("dude", "supposedly", « bordel »)
     filler_words: list[Text] = []
+    # "exactly", « exactement »: a date is asked to the day
+    exact_words: list[Text] = []
+    # "according to", « selon »: what follows, to the end of its clause, names where the asker
+    # read it, not what happened; only the names in it are kept
+    attribution_phrases: list[Text] = []
+    # the words such a clause is made of, besides names and determiners ("the memo", « l'article »)
+    attribution_sources: list[Text] = []
     # aliases that are also everyday words ("jobs", "head"): only capitalised do they name the entity
     everyday_words: list[Text] = []
     # words of figure measure ids that say nothing of what is counted ("duration", "number")
