@@ -269,3 +269,8 @@ def test_a_day_asked_exactly_is_not_answered_by_a_span(index: SagaIndex) -> None
     assert back.kind == "unknown" and any(event.id == "altman-brockman-return" for event in back.closest)
     fired = engine.ask(index, "what day exactly was Altman fired?")
     assert fired.kind == "when" and fired.date is not None and fired.date.iso == "2023-11-17"
+
+
+def test_quand_meme_is_not_a_when(index: SagaIndex) -> None:
+    # « quand même » is "all the same": the question asks who, not when.
+    assert engine.ask(index, "qui a quand même signé la lettre des employés ?").kind != "when"

@@ -35,7 +35,8 @@ _SUBORDINATE = re.compile(r"\b(?:after|before|when|while|because|since|once|apre
 _BY_WHOM = re.compile(r"\b(?:by whom|par qui|who by)\b")
 _WHO = re.compile(r"\b(?:who|whom|qui|quelle personne|which person|lequel|laquelle|lesquels|s appelle comment|s apelle comment|"
                   r"comment s appelle|quel est son nom|what s the name|what is the name|whats the name)\b")
-_WHEN = re.compile(r"\b(?:when|quand|what time|what day|what date|which day|what year|which year|what month|quelle heure|quel jour|quelle date|a quelle heure|depuis quand|quelle annee|quel mois)\b")
+# « quand même » is "all the same", not "when".
+_WHEN = re.compile(r"\b(?:when|quand(?! meme\b)|what time|what day|what date|which day|what year|which year|what month|quelle heure|quel jour|quelle date|a quelle heure|depuis quand|quelle annee|quel mois)\b")
 _TIMELINE = re.compile(r"\b(?:what happened|what went on|s est il passe|s est passe|est il arrive|timeline|chronologie|deroule|evenements|events)\b")
 _SOURCE = re.compile(r"^sources?\b|\b(?:which article|what article|quel article|quels articles|which source|quelle source|where does it say|ou est il dit)\b")
 NEGATIONS = frozenset("not never didn doesn wasn weren isn hasn haven hadn won pas jamais aucun aucune plus-jamais".split())
