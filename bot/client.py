@@ -13,7 +13,7 @@ from .messages import say
 from .settings import Settings
 from .recap.pacing import GLOBAL_RATE
 from .sharding import ShardPlan
-from .storage import STATE_ERRORS, TRANSIENT_ERRORS, StateDatabase, close_state, wait_for_workers
+from .storage import StateDatabase, close_state, list_state_errors, list_transient_errors, wait_for_workers
 from .supervisor import Supervisor
 from .translator import CatalogueTranslator, pick_locale
 
@@ -23,8 +23,6 @@ EXTENSIONS: tuple[str, ...] = ("bot.cogs.answers", "bot.cogs.quiz", "bot.cogs.re
 # The features that need the bot's state database; without it, `bot.cogs.unavailable` answers for them.
 STATEFUL = frozenset({"bot.cogs.quiz", "bot.cogs.recap"})
 NO_MENTIONS = discord.AllowedMentions.none()
-# Why the state may not open: the database refuses (corrupt, unreachable), or its file does.
-STATE_OPEN_ERRORS: tuple[type[Exception], ...] = (*STATE_ERRORS, OSError)
 
 
 def open_bot_state(settings: Settings) -> StateDatabase:
@@ -42,11 +40,14 @@ def try_bot_state(settings: Settings) -> tuple[StateDatabase | None, str | None]
     disk): then the bot still answers questions, and says quizzes and recaps are down."""
     try:
         return open_bot_state(settings), None
-    except STATE_OPEN_ERRORS as error:
+    # Evaluated as the error comes: opening PostgreSQL is what loads psycopg and its errors.
+    except list_state_errors(OSError) as error:  # the database refuses (corrupt, unreachable), or its file does
         problem = f"{settings.state_name}: {error}"
+        fix = ("start PostgreSQL, or fix SAGABOT_STATE_URL, then restart the bot" if settings.state_url else
+               "restore it from a backup, or move it aside (the bot then starts a new, empty one), or let the bot write to it "
+               "and to its folder (permissions, a read-only mount, a full disk)")
         log.error("the state database can't be opened (%s). Questions are answered; quizzes and recaps are off until it is "
-                  "fixed: restore it from a backup, or move it aside (the bot then starts a new, empty one), or let the bot "
-                  "write to it and to its folder (permissions, a read-only mount, a full disk).", problem)
+                  "fixed: %s.", problem, fix)
         return None, problem
 
 
@@ -166,7 +167,7 @@ class SagaBot(commands.Bot):
             log.info("command /%s refused by its check", command)
             return
         cause = getattr(error, "original", error)
-        if isinstance(cause, TRANSIENT_ERRORS):
+        if isinstance(cause, list_transient_errors()):
             # The state database is full, locked or failing: an operator's matter, not a bug.
             # Its writes are transactions, so nothing was half-done; the member may try again.
             log.error("command /%s: the state database %s failed (%s)", command, self.settings.state_name, cause)

@@ -16,9 +16,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger("sagabot.postgres")
 
@@ -52,6 +53,8 @@ def translate_placeholders(sql: str) -> str:
 
 def describe_url(url: str) -> str:
     """The URL without its password, fit for logs and messages."""
+    import psycopg  # here, not at the top: a bot on SQLite never loads psycopg (130 ms at start)
+
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
@@ -64,6 +67,8 @@ def find_url_secrets(url: str | None) -> list[str]:
     """The password a URL carries, if any (for the log redactor)."""
     if not url:
         return []
+    import psycopg
+
     try:
         password = psycopg.conninfo.conninfo_to_dict(url).get("password")
     except psycopg.ProgrammingError:
@@ -83,6 +88,8 @@ class PostgresDatabase:
         self.conn = self._connect()
 
     def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
         return psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, round(self.connect_timeout)))
 
     def _ensure_connected(self) -> None:

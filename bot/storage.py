@@ -16,6 +16,7 @@ import asyncio
 import functools
 import sqlite3
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-import psycopg
 import sqlite_utils
 
 from .postgres import PostgresDatabase, PostgresMigrations
@@ -37,10 +37,19 @@ log = logging.getLogger("sagabot.storage")
 # tried again after these pauses: short, because a member is waiting for the answer.
 WRITE_RETRY_DELAYS = (0.05, 0.2, 0.5)
 
-# What a failed state write may raise, in either dialect; those that may pass by themselves
-# (a lock, a full disk, a lost connection) are tried again.
-STATE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, psycopg.OperationalError)
+def list_state_errors(*others: type[Exception]) -> tuple[type[Exception], ...]:
+    """What a failed state query may raise, in either dialect, and `others` (for `except`, which
+    evaluates it as the error comes). psycopg's errors only once psycopg is loaded: until a
+    PostgreSQL database is opened none can be raised, and a bot on SQLite never loads it."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, *((psycopg.Error,) if psycopg is not None else ()), *others)
+
+
+def list_transient_errors() -> tuple[type[Exception], ...]:
+    """The failures that may pass by themselves (a lock, a full disk, a lost connection): a
+    write is tried again after them."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.OperationalError, psycopg.OperationalError) if psycopg is not None else (sqlite3.OperationalError,)
 
 
 class Rows(Protocol):
@@ -152,7 +161,7 @@ def retry_write(write: Callable[[], T], delays: Sequence[float] = WRITE_RETRY_DE
     for delay in delays:
         try:
             return write()
-        except TRANSIENT_ERRORS as error:
+        except list_transient_errors() as error:
             log.warning("a state write failed (%s); trying again in %.2f s", error, delay)
             sleep(delay)
     return write()

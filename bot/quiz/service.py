@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..answering.index import SagaIndex
-from ..storage import STATE_ERRORS, StateDatabase, retry_write
+from ..storage import StateDatabase, list_state_errors, retry_write
 from . import store
 from .generator import DEFAULT_QUESTIONS, MAX_QUESTIONS, MIN_QUESTIONS, generate_quiz
 from .questions import Difficulty, KindChoice
@@ -113,7 +113,7 @@ class QuizService:
             answer = result.answer
             try:
                 stored = retry_write(lambda: store.insert_answer(self.db, quiz_id, answer))
-            except STATE_ERRORS:
+            except list_state_errors():
                 # Counted only once stored: the member is told, and may click again.
                 log.exception("quiz %s: the answer of member %s to question %s could not be stored", quiz_id, member.id, number)
                 return ClickOutcome(ClickResult(ClickStatus.NOT_SAVED))
@@ -123,7 +123,7 @@ class QuizService:
             label = session.question.choices[choice].label
             try:
                 steps = tuple(self._advance(session, now))
-            except STATE_ERRORS:
+            except list_state_errors():
                 # The answer is stored; the early reveal it brought waits for the driver's next try.
                 log.warning("quiz %s: an early reveal could not be stored; the driver will try again", quiz_id)
                 steps = ()
@@ -201,7 +201,7 @@ class QuizService:
         if steps:
             try:
                 retry_write(lambda: self._save(session, steps, now))
-            except STATE_ERRORS:
+            except list_state_errors():
                 self._sessions[session.quiz_id] = before
                 raise
         return steps
