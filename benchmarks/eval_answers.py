@@ -1,6 +1,7 @@
 """How often `/ask` is right on questions written blind, per kind and language.
 
     .venv/bin/python benchmarks/eval_answers.py              # the frozen test split
+    .venv/bin/python benchmarks/eval_answers.py --split holdout  # a second frozen split (2026-12-03)
     .venv/bin/python benchmarks/eval_answers.py --split dev  # the split the engine is tuned on
     .venv/bin/python benchmarks/eval_answers.py --split dev --show wrong,refused
 
@@ -158,7 +159,7 @@ def _percent(part: int, whole: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=("test", "dev"))
+    parser.add_argument("--split", default="test", choices=("test", "holdout", "dev"))
     parser.add_argument("--show", default="", help="comma-separated outcomes to list: wrong, refused (wrongly), right")
     arguments = parser.parse_args()
     database = ROOT / "var" / "saga.db"

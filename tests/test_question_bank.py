@@ -1,6 +1,6 @@
 """The blind question bank is sound: every evidence passage is verbatim in its article, the
 ids are unique, the kinds and fields are the documented ones, and the bank has the shape the
-measurement needs (both languages, unanswerable questions, a frozen test split)."""
+measurement needs (both languages, unanswerable questions, frozen splits)."""
 from __future__ import annotations
 
 import json
@@ -18,8 +18,9 @@ def _load(split: str) -> list[dict]:
     return [json.loads(line) for line in (BANK / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-QUESTIONS = {split: _load(split) for split in ("dev", "test")}
-ALL = QUESTIONS["dev"] + QUESTIONS["test"]
+SPLITS = ("dev", "test", "holdout")
+QUESTIONS = {split: _load(split) for split in SPLITS}
+ALL = [question for split in SPLITS for question in QUESTIONS[split]]
 
 
 def test_ids_are_unique_across_splits() -> None:
@@ -49,5 +50,5 @@ def test_bank_has_the_shape_the_measurement_needs() -> None:
     assert abs(languages["fr"] - languages["en"]) <= len(ALL) * 0.1
     unanswerable = sum(question["kind"] == "unanswerable" for question in ALL)
     assert unanswerable >= 0.15 * len(ALL)
-    for split in ("dev", "test"):
+    for split in SPLITS:
         assert {question["kind"] for question in QUESTIONS[split]} == KINDS
