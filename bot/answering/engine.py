@@ -22,7 +22,7 @@ from .intents import Question, read_question
 from .moments import find_moment, parse_moment
 from .names import is_part_of_a_name, read_names, resolve_entity
 from .normalize import QUESTION_WORDS, Locale, drop_stopwords, detect_locale
-from .quotes import answer_quote, answer_quotes_by, extract_spoken_words
+from .quotes import answer_quote, answer_quote_subject, answer_quotes_by, extract_spoken_words
 from .ranking import Match, select_answers, pick_closest, rank_events
 from .tenures import answer_replacement, answer_role, answer_roles_of, find_holders, find_qualifier, resolve_role
 
@@ -51,7 +51,7 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
         if said.kind == "quote" and question.asks_who and said.quotes and set(said.quotes[0].speakers) <= set(question.entities):
             # "Who did the board call 'exceptionally qualified'?": the speaker is named, so the
             # one asked is whom the words are about.
-            return _answer_quote_subject(index, command, question, said)
+            return answer_quote_subject(index, command, question.locale, question.text, said.quotes[0], set(question.entities))
         # "Who wrote the memo?" names what was written, not its words: then the events answer.
         if said.kind != "unknown" or question.quoted:
             return said
@@ -86,20 +86,6 @@ def _who(index: SagaIndex, command: str, question: Question) -> Answer:
     events = [match.event for match in found][:MAX_EVENTS]
     return _attach_disputes(index, Answer(command, "who", question.locale, asked=description, people=people,
                                           events=events, date=events[0].date))
-
-
-def _answer_quote_subject(index: SagaIndex, command: str, question: Question, said: Answer) -> Answer:
-    """Whom a quote is about: the people of its event the question does not name."""
-    quote = said.quotes[0]
-    event = index.events_by_id.get(quote.event_id or "")
-    named = set(question.entities) | set(quote.speakers)
-    # the ones the words are about first: "getting to know Emmett Shear" is about Shear, said for Microsoft
-    people = [person for person in (*event.targets, *event.actors) if person not in named] if event is not None else []
-    if event is None or not people:
-        return Answer(command, "unknown", question.locale, asked=question.text, reason="unknown.no_match",
-                      closest=[event] if event is not None else [])
-    return Answer(command, "who", question.locale, asked=question.text, people=people, events=[event], quotes=[quote],
-                  date=event.date)
 
 
 # The precisions of a date that answer "what day exactly".

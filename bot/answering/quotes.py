@@ -42,6 +42,18 @@ def answer_quote(index: SagaIndex, command: str, locale: Locale, words: str) -> 
     return Answer(command, "quote", locale, asked=words, quotes=quotes, people=people, date=quotes[0].date)
 
 
+def answer_quote_subject(index: SagaIndex, command: str, locale: Locale, asked: str, quote: Quote, named: set[str]) -> Answer:
+    """Whom a quote is about, when the question names its speaker ("Who did the board call
+    'exceptionally qualified'?"): the people of its event the question does not name."""
+    event = index.events_by_id.get(quote.event_id or "")
+    named = named | set(quote.speakers)
+    # the ones the words are about first: "getting to know Emmett Shear" is about Shear, said for Microsoft
+    people = [person for person in (*event.targets, *event.actors) if person not in named] if event is not None else []
+    if event is None or not people:
+        return Answer(command, "unknown", locale, asked=asked, reason="unknown.no_match", closest=[event] if event is not None else [])
+    return Answer(command, "who", locale, asked=asked, people=people, events=[event], quotes=[quote], date=event.date)
+
+
 def answer_quotes_by(index: SagaIndex, command: str, locale: Locale, speaker: str, about: list[str], asked: str) -> Answer:
     """What one person said, narrowed to the quotes about `about` (stems) when some are."""
     said = [quote for quote in index.quotes if speaker in quote.speakers]
