@@ -274,3 +274,10 @@ def test_a_day_asked_exactly_is_not_answered_by_a_span(index: SagaIndex) -> None
 def test_quand_meme_is_not_a_when(index: SagaIndex) -> None:
     # « quand même » is "all the same": the question asks who, not when.
     assert engine.ask(index, "qui a quand même signé la lettre des employés ?").kind != "when"
+
+
+def test_what_happened_during_one_thing_is_not_the_whole_saga(index: SagaIndex) -> None:
+    # A deed named ("the meeting"): its events or nothing, never every day of the saga.
+    answer = engine.ask(index, "what happened at that short meeting at OpenAI's offices?")
+    assert answer.kind != "timeline"
+    assert engine.ask(index, "what happened on friday").kind == "timeline"

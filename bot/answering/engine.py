@@ -129,7 +129,9 @@ def _what(index: SagaIndex, command: str, question: Question) -> Answer:
         return _describe_entity(index, command, question, entity_id, kind="what")
     # "Why was the board rethinking things on Sunday?" asks for reasons, not Sunday's events.
     asks_why = bool(_WHY.search(question.folded))
-    if question.kind == "timeline" or (question.moment and not question.actions and not question.content and not asks_why):
+    # "What happened during the meeting?" asks about one thing done: its events, not the saga's days.
+    if (question.kind == "timeline" and not question.actions) or \
+            (question.moment and not question.actions and not question.content and not asks_why):
         return _list_timeline(index, command, question.locale, question.moment,
                               question.entities[0] if question.entities else None, subject)
     return _search(index, command, question)
