@@ -40,7 +40,7 @@ from bot.recap.pacing import Pacer
 from bot.recap.posts import Post
 from bot.recap.scheduler import RecapScheduler
 from bot.recap.store import MIGRATIONS, save_subscription
-from bot.sharding import ShardPlan, compute_rest_budget, pick_rest_burst
+from bot.sharding import ShardPlan, compute_rest_budget
 from bot.storage import close_state, open_state
 
 LIMIT_PER_SECOND = 50
@@ -74,8 +74,8 @@ class LimitedDiscord:
 
 
 def make_pacer(plan: ShardPlan | None, clock: SystemClock) -> Pacer:
-    burst = pick_rest_burst(plan)
-    return Pacer(clock, rate=compute_rest_budget(plan, None, burst), burst=burst)
+    budget = compute_rest_budget(plan, None)
+    return Pacer(clock, rate=budget.rate, burst=budget.burst)
 
 
 def subscribe_all(state_path: Path | str, count: int) -> None:
@@ -192,9 +192,8 @@ async def measure_processes(count: int, latency: float, saga_db: Path, state_loc
     for child in children:
         await asyncio.to_thread(child.join, 30)
     await runner.cleanup()
-    burst = pick_rest_burst(ShardPlan(processes, (0,)))
-    pace = compute_rest_budget(ShardPlan(processes, (0,)), None, burst)
-    report(discord, count, latency, f"{processes} processes, each paced at {pace:.2f} requests/s (bursts of {burst:g})",
+    budget = compute_rest_budget(ShardPlan(processes, (0,)), None)
+    report(discord, count, latency, f"{processes} processes, each paced at {budget.rate:.2f} requests/s (bursts of {budget.burst:g})",
            wall, state)
 
 

@@ -11,8 +11,7 @@ from discord.ext import commands
 from .answering.index import SagaIndex
 from .messages import say
 from .settings import Settings
-from .recap.pacing import GLOBAL_RATE
-from .sharding import ShardPlan
+from .sharding import RestBudget, ShardPlan
 from .storage import StateDatabase, close_state, list_state_errors, list_transient_errors, wait_for_workers
 from .supervisor import Supervisor
 from .translator import CatalogueTranslator, pick_locale
@@ -103,8 +102,8 @@ class SagaBot(commands.Bot):
                          allowed_mentions=NO_MENTIONS, tree_cls=SagaTree, **options)
         # the shards this process runs (None: one connection, every guild is its own)
         self.shard_plan = shard_plan
-        # requests per second this process's recap fan-out may send (its share of the bot's 50)
-        self.rest_budget = GLOBAL_RATE
+        # how fast this process's recap fan-out may send (its share of the bot's 50 per second)
+        self.rest_budget = RestBudget()
         self.settings = settings
         self.index = index
         self.state_db = state_db
@@ -156,8 +155,6 @@ class SagaBot(commands.Bot):
 
     async def on_shard_disconnect(self, shard_id: int) -> None:
         log.warning("shard %s disconnected", shard_id)
-
-
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every failing command ends here: the member gets a short ephemeral line, the log the traceback."""
         command = interaction.command.qualified_name if interaction.command else "?"
@@ -190,7 +187,7 @@ class ShardedSagaBot(SagaBot, commands.AutoShardedBot):
 
 
 def make_bot(settings: Settings, index: SagaIndex, state_db: StateDatabase | None, state_problem: str | None = None,
-             shard_plan: ShardPlan | None = None, rest_budget: float | None = None) -> SagaBot:
+             shard_plan: ShardPlan | None = None, rest_budget: RestBudget | None = None) -> SagaBot:
     """The bot as the plan says: one connection without one, the plan's shards with one."""
     bot = SagaBot(settings, index, state_db, state_problem) if shard_plan is None else \
         ShardedSagaBot(settings, index, state_db, state_problem, shard_plan,

@@ -14,7 +14,7 @@ import yarl
 from dotenv import dotenv_values
 
 from .settings import Settings
-from .sharding import ShardPlan, compute_rest_budget, parse_shard_plan, pick_rest_burst
+from .sharding import RestBudget, ShardPlan, compute_rest_budget, parse_shard_plan
 
 # The pauses between two attempts to reach Discord at start.
 FIRST_RETRY_SECONDS = 1.0
@@ -75,12 +75,11 @@ def run_discord(settings: Settings, token: str) -> int:
     logging.getLogger("discord.client").addFilter(ShortReconnectLines())
     try:
         shard_plan = parse_shard_plan(settings.shard_count, settings.shards)
-        rest_burst = pick_rest_burst(shard_plan)
-        rest_budget = compute_rest_budget(shard_plan, settings.rest_budget, rest_burst)
+        rest_budget = compute_rest_budget(shard_plan, settings.rest_budget)
     except ValueError as error:
         log.error("%s", error)
         return 2
-    log.info("recap fan-out paced at %.1f requests per second (bursts of %g)", rest_budget, rest_burst)
+    log.info("recap fan-out paced at %.1f requests per second (bursts of %g)", rest_budget.rate, rest_budget.burst)
     configure_endpoints()
     try:
         asyncio.run(_serve(settings, token, shard_plan, rest_budget))
@@ -107,7 +106,7 @@ def run_command_sync(settings: Settings, token: str, guild_id: int | None) -> in
     return 0
 
 
-async def _make_bot(settings: Settings, shard_plan: ShardPlan | None, rest_budget: float | None = None) -> SagaBot:
+async def _make_bot(settings: Settings, shard_plan: ShardPlan | None, rest_budget: RestBudget | None = None) -> SagaBot:
     from .answering.index import load_index
     from .client import make_bot, try_bot_state
     from .storage import run_sync
@@ -129,7 +128,7 @@ async def _warm_up_when_ready(bot: SagaBot) -> None:
         warm_up_in_background()
 
 
-async def _serve(settings: Settings, token: str, shard_plan: ShardPlan | None = None, rest_budget: float | None = None) -> None:
+async def _serve(settings: Settings, token: str, shard_plan: ShardPlan | None = None, rest_budget: RestBudget | None = None) -> None:
     bot = await _make_bot(settings, shard_plan, rest_budget)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

@@ -51,13 +51,20 @@ def translate_placeholders(sql: str) -> str:
     return "".join(out)
 
 
-def describe_url(url: str) -> str:
-    """The URL without its password, fit for logs and messages."""
+def read_url(url: str) -> dict[str, Any] | None:
+    """A connection URL's parts (user, host, dbname, password …); None when it can't be read."""
     import psycopg  # here, not at the top: a bot on SQLite never loads psycopg (130 ms at start)
 
     try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
+        return psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
+        return None
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, fit for logs and messages."""
+    info = read_url(url)
+    if info is None:
         return "postgresql://(unreadable URL)"
     host = info.get("host") or "localhost"
     return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
@@ -65,14 +72,7 @@ def describe_url(url: str) -> str:
 
 def find_url_secrets(url: str | None) -> list[str]:
     """The password a URL carries, if any (for the log redactor)."""
-    if not url:
-        return []
-    import psycopg
-
-    try:
-        password = psycopg.conninfo.conninfo_to_dict(url).get("password")
-    except psycopg.ProgrammingError:
-        return []
+    password = (read_url(url) or {}).get("password") if url else None
     return [str(password)] if password else []
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .recap.pacing import GLOBAL_BURST, GLOBAL_RATE
+
 # Discord's limit for one connection; far more shards than this process could ever need.
 MAX_SHARDS = 4096
 # Discord allows 50 requests per second per bot, whatever the number of processes. Each
@@ -20,8 +22,6 @@ MAX_SHARDS = 4096
 # its pace, a burst of 1.25: each burst costs rate, in every process, but a burst of exactly 1
 # would lose the time each timer fires late (two processes: 23.25/s each).
 BOT_REST_LIMIT = 49.0
-ALONE_RATE = 45.0
-ALONE_BURST = 3.0
 SHARED_BURST = 1.25
 # A process always gets some pace, even as one of very many.
 MIN_REST_BUDGET = 0.5
@@ -74,18 +74,24 @@ def _read_ids(text: str, count: int) -> tuple[int, ...]:
     return tuple(sorted(ids))
 
 
-def pick_rest_burst(plan: ShardPlan | None) -> float:
-    """The burst of this process's pacer: a process alone may burst; one sharing the bot's
-    limit with others keeps to its pace."""
-    return ALONE_BURST if plan is None or len(plan.ids) == plan.count else SHARED_BURST
+@dataclass(frozen=True)
+class RestBudget:
+    """How fast this process's recap fan-out may send: its pacer's rate (requests per second)
+    and the burst it lets through on top."""
+
+    rate: float = GLOBAL_RATE
+    burst: float = GLOBAL_BURST
 
 
-def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None, burst: float) -> float:
-    """Requests per second this process's recap fan-out may send: SAGABOT_REST_BUDGET when set,
-    else its shards' share of the bot's limit, less its own burst: whatever the split of the
-    shards, the processes' rates and bursts add up to BOT_REST_LIMIT at most, as long as each
-    runs a twenty-eighth of the shards or more (a smaller share is its burst alone: put a REST
-    proxy in front, or set the budgets)."""
+def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None) -> RestBudget:
+    """This process's budget. A process alone paces as ever and may burst; one sharing the
+    bot's limit keeps nearly to its pace, at SAGABOT_REST_BUDGET when set, else at its shards'
+    share of the bot's limit less its burst: whatever the split of the shards, the processes'
+    rates and bursts add up to BOT_REST_LIMIT at most, as long as each runs a twenty-eighth of
+    the shards or more (a smaller share is its burst alone: put a REST proxy in front, or set
+    the budgets)."""
+    alone = plan is None or len(plan.ids) == plan.count
+    burst = GLOBAL_BURST if alone else SHARED_BURST
     text = (budget_text or "").strip()
     if text:
         try:
@@ -94,8 +100,7 @@ def compute_rest_budget(plan: ShardPlan | None, budget_text: str | None, burst: 
             budget = 0.0
         if not text.isascii() or not 0 < budget <= 50:
             raise ValueError(f"SAGABOT_REST_BUDGET wants requests per second, above 0 and at most 50; got {text!r}")
-        return budget
-    share = 1.0 if plan is None else len(plan.ids) / plan.count
-    if share == 1.0:
-        return ALONE_RATE
-    return max(MIN_REST_BUDGET, share * BOT_REST_LIMIT - burst)
+        return RestBudget(budget, burst)
+    if plan is None or alone:
+        return RestBudget(GLOBAL_RATE, burst)
+    return RestBudget(max(MIN_REST_BUDGET, len(plan.ids) / plan.count * BOT_REST_LIMIT - burst), burst)

@@ -37,19 +37,23 @@ log = logging.getLogger("sagabot.storage")
 # tried again after these pauses: short, because a member is waiting for the answer.
 WRITE_RETRY_DELAYS = (0.05, 0.2, 0.5)
 
+def _find_psycopg_error(name: str) -> tuple[type[Exception], ...]:
+    # Only once psycopg is loaded: until a PostgreSQL database is opened none of its errors can
+    # be raised, and a bot on SQLite never loads it.
+    psycopg = sys.modules.get("psycopg")
+    return (getattr(psycopg, name),) if psycopg is not None else ()
+
+
 def list_state_errors(*others: type[Exception]) -> tuple[type[Exception], ...]:
     """What a failed state query may raise, in either dialect, and `others` (for `except`, which
-    evaluates it as the error comes). psycopg's errors only once psycopg is loaded: until a
-    PostgreSQL database is opened none can be raised, and a bot on SQLite never loads it."""
-    psycopg = sys.modules.get("psycopg")
-    return (sqlite3.Error, *((psycopg.Error,) if psycopg is not None else ()), *others)
+    evaluates it as the error comes)."""
+    return (sqlite3.Error, *_find_psycopg_error("Error"), *others)
 
 
 def list_transient_errors() -> tuple[type[Exception], ...]:
     """The failures that may pass by themselves (a lock, a full disk, a lost connection): a
     write is tried again after them."""
-    psycopg = sys.modules.get("psycopg")
-    return (sqlite3.OperationalError, psycopg.OperationalError) if psycopg is not None else (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, *_find_psycopg_error("OperationalError"))
 
 
 class Rows(Protocol):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.sharding import ShardPlan, compute_rest_budget, find_shard, parse_shard_plan, pick_rest_burst
+from bot.sharding import ShardPlan, compute_rest_budget, find_shard, parse_shard_plan
 
 
 @pytest.mark.parametrize(("count", "shards", "expected"), [
@@ -60,7 +60,7 @@ def test_every_guild_has_exactly_one_owner_among_processes_covering_all_shards(g
     (None, " 12.5 ", 12.5),
 ])
 def test_each_process_paces_at_its_share_of_the_bots_limit(plan: ShardPlan | None, budget: str | None, expected: float) -> None:
-    assert compute_rest_budget(plan, budget, burst=pick_rest_burst(plan)) == expected
+    assert compute_rest_budget(plan, budget).rate == expected
 
 
 @given(sizes=st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=16))
@@ -71,10 +71,11 @@ def test_the_processes_together_never_exceed_discords_limit(sizes: list[int]) ->
     assume(all(size * 28 >= count for size in sizes))
     plans = [ShardPlan(count, tuple(range(start, start + size))) for start, size in zip(starts, sizes)]
     # every process's rate over a second, plus its burst, against Discord's 50
-    assert sum(compute_rest_budget(plan, None, pick_rest_burst(plan)) + pick_rest_burst(plan) for plan in plans) <= 49 + 1e-9
+    budgets = [compute_rest_budget(plan, None) for plan in plans]
+    assert sum(budget.rate + budget.burst for budget in budgets) <= 49 + 1e-9
 
 
 @pytest.mark.parametrize("budget", ["0", "-3", "51", "fast", "٣٠"])
 def test_a_wrong_budget_says_what_is_expected(budget: str) -> None:
     with pytest.raises(ValueError, match="SAGABOT_REST_BUDGET wants requests per second, above 0 and at most 50"):
-        compute_rest_budget(None, budget, burst=3.0)
+        compute_rest_budget(None, budget)

@@ -33,7 +33,6 @@ from ..recap.posts import Post
 from ..recap.clock import SystemClock
 from ..recap.pacing import Pacer
 from ..recap.scheduler import RecapScheduler
-from ..sharding import pick_rest_burst
 from ..storage import run_sync
 from ..translator import escape_user_text, make_choices, pick_locale, text
 
@@ -147,7 +146,7 @@ class Recap(commands.GroupCog, group_name=text("cmd.recap.name"), group_descript
     def __init__(self, bot: SagaBot) -> None:
         self.bot = bot
         clock = getattr(bot, "recap_clock", None) or SystemClock()
-        self.scheduler = RecapScheduler(bot.state, bot.index, clock=clock, pacer=Pacer(clock, rate=bot.rest_budget, burst=pick_rest_burst(bot.shard_plan)),
+        self.scheduler = RecapScheduler(bot.state, bot.index, clock=clock, pacer=Pacer(clock, rate=bot.rest_budget.rate, burst=bot.rest_budget.burst),
                                         owns_guild=bot.owns_guild)
 
     async def cog_load(self) -> None:
